@@ -1,0 +1,116 @@
+"""``PivotEnv``: one pivot state per episode, one action, a verified reward.
+
+``reset`` picks a pivot (a seeded shuffle, or ``options={"pivot_id": ...}``) and returns
+``{"messages", "tools"}``; ``step`` parses and verifies the action and always terminates.
+A bad action scores 0 with the reason in ``info["verdict"]``; a broken verifier raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from pivotrl.errors import DataError, PivotRLError
+from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs.io import load_pivots, load_trajectories
+from pivotrl.pivot_envs.extract import extract_candidates
+from pivotrl.pivot_envs.records import Pivot
+from pivotrl.pivot_envs.spaces import AgentAction, JSONList
+from pivotrl.verifiers import Verifier, get_verifier
+from pivotrl.verifiers.base import BaseVerifier
+
+logger = logging.getLogger(__name__)
+
+
+class PivotEnv(gym.Env[dict[str, Any], Any]):
+    """A single-turn environment over a set of pivots.
+
+    ``verifier`` overrides the one the pivots record; when it differs, a warning says so,
+    because the verifier used online must be the one used for profiling.
+    """
+
+    metadata: dict[str, Any] = {"render_modes": []}
+
+    def __init__(self, pivots: Sequence[Pivot], verifier: Any = None, domain: str | None = None) -> None:
+        if not pivots:
+            raise DataError("a PivotEnv needs at least one pivot")
+        self.pivots = list(pivots)
+        self._index = {p.id: i for i, p in enumerate(self.pivots)}
+        self.domain = domain or self.pivots[0].domain
+        recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
+        self.verifier: Verifier = get_verifier(verifier if verifier is not None else recorded)
+        if verifier is not None and isinstance(self.verifier, BaseVerifier) and self.pivots[0].verifier:
+            if self.verifier.spec() != {"name": recorded["name"], "params": recorded.get("params") or {}}:
+                logger.warning(
+                    "verifier %s differs from the one the pivots were made with (%s): rewards will not match "
+                    "profiling", self.verifier.spec(), recorded,
+                )
+        self.observation_space = spaces.Dict({"messages": JSONList("role"), "tools": JSONList("type")})
+        self.action_space = AgentAction()
+        self._order: np.ndarray = np.arange(len(self.pivots))
+        self._cursor = 0
+        self._current: Pivot | None = None
+
+    @property
+    def pivot(self) -> Pivot:
+        """The current pivot (``reference`` included); set by ``reset``."""
+        if self._current is None:
+            raise PivotRLError("call reset() before reading the pivot")
+        return self._current
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        super().reset(seed=seed)
+        if seed is not None:
+            self._order = self.np_random.permutation(len(self.pivots))
+            self._cursor = 0
+        pivot_id = (options or {}).get("pivot_id")
+        if pivot_id is not None:
+            if pivot_id not in self._index:
+                raise KeyError(f"unknown pivot_id {pivot_id!r} ({len(self.pivots)} pivots loaded)")
+            self._current = self.pivots[self._index[pivot_id]]
+        else:
+            self._current = self.pivots[int(self._order[self._cursor % len(self.pivots)])]
+            self._cursor += 1
+        return self._observation(), self._info()
+
+    def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        pivot = self.pivot
+        verdict = self.verifier.verify(action, pivot)
+        info = {**self._info(), "verdict": verdict}
+        return self._observation(), float(verdict.score), True, False, info
+
+    def _observation(self) -> dict[str, Any]:
+        return {"messages": self.pivot.messages, "tools": self.pivot.tools}
+
+    def _info(self) -> dict[str, Any]:
+        return {"pivot_id": self.pivot.id, "domain": self.pivot.domain, "source": self.pivot.source}
+
+
+def _shipped_pivots(domain: str) -> list[Pivot]:
+    return extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
+
+
+def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, verifier: Any) -> PivotEnv:
+    if pivots is None:
+        loaded = _shipped_pivots(domain)
+    elif isinstance(pivots, (str, os.PathLike)):
+        loaded = load_pivots(pivots, domain=domain)
+    else:
+        loaded = [p if isinstance(p, Pivot) else Pivot.from_dict(p, default_domain=domain) for p in pivots]
+    return PivotEnv(loaded, verifier=verifier, domain=domain)
+
+
+def make_tool_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+    """``pivot/tool-v0``: conversational tool use, scored by ``tool_schema``."""
+    return _make("tool", pivots, verifier)
+
+
+def make_browse_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+    """``pivot/browse-v0``: search and open pages, scored by ``search_overlap``."""
+    return _make("browse", pivots, verifier)

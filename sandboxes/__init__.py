@@ -1,0 +1,1 @@
+"""Sandboxes for executing untrusted actions (Docker, bubblewrap); see issue 3."""

@@ -1,0 +1,1 @@
+"""GRPO loss, log-prob kernels and trainer adapters."""

@@ -1,0 +1,53 @@
+"""``exact``: equality after whitespace and quote normalisation (the string-match
+baseline PivotRL improves on; useful as a strict check and as a control)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.verdict import Verdict
+
+_QUOTES = str.maketrans({"\u2018": '"', "\u2019": '"', "\u201c": '"', "\u201d": '"', "'": '"', "`": '"'})
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def action_text(action: Action) -> str:
+    """One canonical string per action: sorted ``name(json)`` lines for calls, else the text."""
+    if action.kind == "tool_calls":
+        calls = sorted(
+            f"{c.name}({json.dumps(c.arguments, sort_keys=True, ensure_ascii=False)})" for c in action.tool_calls
+        )
+        return normalize_text("\n".join(calls))
+    return normalize_text(action.text)
+
+
+class ExactVerifier(BaseVerifier):
+    name = "exact"
+
+    def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
+        return self._compare(action_text(action), action_text(reference_action(pivot)))
+
+    @staticmethod
+    def _compare(candidate: str, reference: str) -> Verdict:
+        if candidate == reference:
+            return Verdict.accept("identical after whitespace and quote normalisation")
+        at = next((i for i, (a, b) in enumerate(zip(candidate, reference)) if a != b), min(len(candidate), len(reference)))
+        return Verdict.reject(
+            f"differs at character {at}",
+            expected=reference[max(0, at - 30) : at + 50],
+            got=candidate[max(0, at - 30) : at + 50],
+        )
+
+    def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
+        refs: dict[int, str] = {}
+        for p in pivots:
+            if id(p) not in refs:
+                refs[id(p)] = action_text(reference_action(p))
+        return [self._compare(action_text(a), refs[id(p)]) for a, p in zip(actions, pivots)]

@@ -1,0 +1,118 @@
+"""Verifier registry: names map to verifier classes or plain functions.
+
+Built-ins are registered lazily (no import until used); third-party packages add theirs
+through the ``pivotrl.verifiers`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pivotrl.errors import VerifierError
+from pivotrl.registry import Registry
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
+from pivotrl.verifiers.verdict import Verdict
+
+VERIFIERS: Registry[Any] = Registry("verifier", entry_point_group="pivotrl.verifiers")
+
+for _name, _target in {
+    "exact": "pivotrl.verifiers.exact:ExactVerifier",
+    "tool_schema": "pivotrl.verifiers.tool_schema:ToolSchemaVerifier",
+    "fuzzy": "pivotrl.verifiers.fuzzy:FuzzyVerifier",
+    "search_overlap": "pivotrl.verifiers.search_overlap:SearchOverlapVerifier",
+    "any_of": "pivotrl.verifiers.combinators:AnyOf",
+    "all_of": "pivotrl.verifiers.combinators:AllOf",
+    "weighted": "pivotrl.verifiers.combinators:Weighted",
+}.items():
+    VERIFIERS.register(_name, _target)
+
+
+class FunctionVerifier(BaseVerifier):
+    """Wraps ``fn(action, pivot, **params) -> Verdict | float | bool``.
+
+    The function receives a parsed, valid :class:`Action`; unparseable actions never reach
+    it. An exception inside it is a broken verifier and is raised as VerifierError.
+    """
+
+    def __init__(self, fn: Callable[..., Any], name: str, **params: Any) -> None:
+        self.fn = fn
+        self.name = name
+        self._params = params
+
+    def params(self) -> dict[str, Any]:
+        return dict(self._params)
+
+    def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
+        try:
+            result = self.fn(action, pivot, **self._params)
+        except Exception as exc:
+            raise VerifierError(f"verifier {self.name!r} raised {type(exc).__name__}: {exc}") from exc
+        return self._checked(result)
+
+
+def register_verifier(name: str, obj: Any = None, *, override: bool = False) -> Any:
+    """Register a verifier class or function under ``name``; usable as a decorator.
+
+    >>> @register_verifier("same_tool")
+    ... def same_tool(action, pivot):
+    ...     return 1.0
+    """
+    def check(target: Any) -> Any:
+        if not callable(target):
+            raise TypeError(f"verifier {name!r} must be a class or a function, got {type(target).__name__}")
+        if inspect.isfunction(target) or inspect.ismethod(target):
+            positional = [
+                p for p in inspect.signature(target).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            if len(positional) < 2 and not any(
+                p.kind == p.VAR_POSITIONAL for p in inspect.signature(target).parameters.values()
+            ):
+                raise TypeError(f"verifier function {name!r} must take (action, pivot)")
+        VERIFIERS.register(name, target, override=override)
+        return target
+
+    if obj is None:
+        return check
+    return check(obj)
+
+
+def list_verifiers() -> list[str]:
+    return VERIFIERS.names()
+
+
+def get_verifier(spec: Any, **params: Any) -> Verifier:
+    """Build a verifier from a name, a ``{"name", "params"}`` dict, a class, a function or
+    an instance. Unknown names fail with the list of known ones; bad parameters fail here,
+    at construction, not at the first action."""
+    if isinstance(spec, Mapping):
+        if "name" not in spec:
+            raise VerifierError(f"verifier spec needs a 'name', got {dict(spec)!r}")
+        merged = {**(spec.get("params") or {}), **params}
+        return get_verifier(spec["name"], **merged)
+    if isinstance(spec, str):
+        name = spec
+        target = VERIFIERS.get(name)
+    else:
+        target, name = spec, getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__)
+    if isinstance(target, BaseVerifier) or (not isinstance(target, type) and isinstance(target, Verifier)):
+        if params:
+            raise VerifierError(f"verifier {name!r} is already built; parameters {sorted(params)} cannot apply")
+        return target
+    if isinstance(target, type):
+        try:
+            verifier = target(**params)
+        except TypeError as exc:
+            accepted = ", ".join(
+                p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")
+            )
+            raise VerifierError(f"cannot build verifier {name!r}: {exc}; it accepts: {accepted or 'no parameters'}") from None
+        if not getattr(verifier, "name", ""):
+            verifier.name = name
+        return verifier
+    if callable(target):
+        return FunctionVerifier(target, name, **params)
+    raise VerifierError(f"verifier {name!r} is neither a class nor a function: {target!r}")

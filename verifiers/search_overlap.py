@@ -1,0 +1,120 @@
+"""``search_overlap``: two search queries are equivalent when their top-k results from the
+domain's search engine overlap enough (Jaccard of the URL sets at k). Other calls (opening
+a page, ...) are compared as ``tool_schema`` does, URLs canonicalised by the schema's
+``format: uri``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pivotrl.errors import UnknownNameError, VerifierError
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.base import PivotLike
+from pivotrl.verifiers.search_backends import SearchBackend, get_search_backend
+from pivotrl.verifiers.tool_schema import CallCheck, PairResult, ToolSchemaVerifier
+from pivotrl.verifiers.verdict import Verdict
+
+
+def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
+
+
+class SearchOverlapVerifier(ToolSchemaVerifier):
+    name = "search_overlap"
+
+    def __init__(self, k: int = 5, threshold: float = 0.5, search_tool: str = "search", query_arg: str = "query",
+                 engine: str | SearchBackend | None = None, **tool_schema_params: Any) -> None:
+        super().__init__(**tool_schema_params)
+        if int(k) < 1:
+            raise VerifierError(f"search_overlap k must be at least 1, got {k}")
+        if not 0 < float(threshold) <= 1:
+            raise VerifierError(f"search_overlap threshold must be within (0, 1], got {threshold}")
+        self.k = int(k)
+        self.threshold = float(threshold)
+        self.search_tool = search_tool
+        self.query_arg = query_arg
+        self._engine_spec = engine
+        self._engines: dict[str, SearchBackend] = {}
+        self._results: dict[tuple[str, str], list[str]] = {}
+        if isinstance(engine, str):
+            self._engine_for_name(engine)  # fail at construction when the engine is unknown
+
+    def params(self) -> dict[str, Any]:
+        out = {"k": self.k, "threshold": self.threshold, **super().params()}
+        if self.search_tool != "search":
+            out["search_tool"] = self.search_tool
+        if self.query_arg != "query":
+            out["query_arg"] = self.query_arg
+        if isinstance(self._engine_spec, str):
+            out["engine"] = self._engine_spec
+        return out
+
+    def _engine_for_name(self, name: str) -> SearchBackend:
+        if name not in self._engines:
+            try:
+                self._engines[name] = get_search_backend(name)
+            except UnknownNameError as exc:
+                raise VerifierError(f"search_overlap: {exc}") from None
+        return self._engines[name]
+
+    def _engine(self, pivot: PivotLike) -> tuple[str, SearchBackend]:
+        spec = self._engine_spec
+        if spec is not None and not isinstance(spec, str):
+            return "custom", spec
+        name = spec or str((pivot.env or {}).get("corpus") or "browse")
+        return name, self._engine_for_name(name)
+
+    def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[list[str]]:
+        missing = sorted({q for q in queries if (engine_name, q) not in self._results})
+        if missing:
+            for query, urls in zip(missing, engine.search_urls(missing, self.k)):
+                self._results[engine_name, query] = list(urls)[: self.k]
+        if len(self._results) > 200_000:
+            self._results.clear()
+        return [self._results[engine_name, q] for q in queries]
+
+    def _query(self, check: CallCheck) -> str | None:
+        if check.call.name != self.search_tool or check.canonical is None:
+            return None
+        query = check.canonical.get(self.query_arg)
+        return query if isinstance(query, str) else None
+
+    def compare_pair(self, ref: CallCheck, cand: CallCheck, pivot: PivotLike) -> PairResult:
+        ref_query, cand_query = self._query(ref), self._query(cand)
+        if ref_query is None or cand_query is None or cand.problem:
+            return super().compare_pair(ref, cand, pivot)
+        name, engine = self._engine(pivot)
+        ref_urls, cand_urls = self._top_urls(name, engine, [ref_query, cand_query])
+        overlap = jaccard(ref_urls, cand_urls)
+        matched = overlap >= self.threshold - 1e-12
+        difference = "" if matched else (
+            f"search {cand_query!r} overlaps the reference {ref_query!r} by Jaccard@{self.k} "
+            f"{overlap:.2f} < {self.threshold:g}"
+        )
+        return PairResult(0.01 + 0.98 * overlap if not matched else 1.0, matched, difference)
+
+    def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
+        verdict = super()._verify(action, pivot)
+        if verdict.equivalent and action.kind == "tool_calls" and any(
+            c.name == self.search_tool for c in action.tool_calls
+        ):
+            return Verdict(verdict.score, True, f"search results overlap (Jaccard@{self.k} >= {self.threshold:g})",
+                           verdict.details)
+        return verdict
+
+    def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
+        # Retrieve every query of the batch in one engine call, then score from the cache.
+        by_engine: dict[str, tuple[SearchBackend, list[str]]] = {}
+        for action, pivot in zip(actions, pivots):
+            if action.kind != "tool_calls":
+                continue
+            queries = [c.arguments.get(self.query_arg) for c in action.tool_calls if c.name == self.search_tool]
+            queries = [self.strings.apply(q) for q in queries if isinstance(q, str)]
+            if queries:
+                name, engine = self._engine(pivot)
+                by_engine.setdefault(name, (engine, []))[1].extend(queries)
+        for name, (engine, queries) in by_engine.items():
+            self._top_urls(name, engine, queries)
+        return [self._verify(a, p) for a, p in zip(actions, pivots)]

@@ -1,0 +1,56 @@
+"""The result of one verification: a reward and the reason for it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``score`` is the reward (0..1); ``equivalent`` says whether the action is in M(s).
+
+    ``reason`` is one human-readable line; ``details`` holds whatever a user needs to see
+    why (both sides, the first difference, validation messages, timings).
+    """
+
+    score: float
+    equivalent: bool
+    reason: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        score = float(self.score)
+        if math.isnan(score):
+            raise ValueError("Verdict.score is NaN")
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "equivalent", bool(self.equivalent))
+
+    @classmethod
+    def accept(cls, reason: str = "equivalent", **details: Any) -> Verdict:
+        return cls(1.0, True, reason, details)
+
+    @classmethod
+    def reject(cls, reason: str, score: float = 0.0, **details: Any) -> Verdict:
+        return cls(score, False, reason, details)
+
+    @classmethod
+    def coerce(cls, value: object, *, source: str = "verifier") -> Verdict:
+        """Read a verifier's return value: a Verdict, a bool or a number in [0, 1].
+
+        A number counts as equivalent only when it is 1: a partial score is partial credit.
+        """
+        if isinstance(value, Verdict):
+            return value
+        if isinstance(value, bool):
+            return cls(float(value), value, f"{source} returned {value}")
+        if isinstance(value, (int, float)) and not math.isnan(float(value)):
+            score = float(value)
+            return cls(score, score >= 1.0, f"{source} returned {score:g}")
+        raise TypeError(
+            f"{source} must return a Verdict, a bool or a number, got {type(value).__name__}: {value!r:.80}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "equivalent": self.equivalent, "reason": self.reason, "details": self.details}
