@@ -1,0 +1,134 @@
+"""The ``pivotrl`` command line. The CLI owns the terminal: tables and progress live here,
+library code only logs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pivotrl.errors import PivotRLError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pivotrl")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+def main(verbose: bool) -> None:
+    """Turn agent SFT trajectories into turn-level RL signal (PivotRL)."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def demo() -> None:
+    """Run the shipped trajectories through extraction, environments and verifiers."""
+    from pivotrl.demo import run_demo
+
+    rows = run_demo()
+    table = Table(title="pivotrl demo: shipped trajectories -> pivots -> env.step -> verifier")
+    for col in ("domain", "env id", "verifier", "trajectories", "pivots", "reference reward",
+                "perturbed reward", "steps/s"):
+        table.add_column(col, justify="right" if col not in ("domain", "env id", "verifier") else "left")
+    for r in rows:
+        table.add_row(r.domain, r.env_id, r.verifier, str(r.trajectories), str(r.pivots),
+                      f"{r.reference_reward:.3f}", f"{r.perturbed_reward:.3f}", f"{r.steps_per_second:,.0f}")
+    console.print(table)
+    console.print("reference reward: the demonstrated action scored by its own verifier (gold self-check, 1.0 "
+                  "expected).\nperturbed reward: the same action with one wrong value (0.0 expected).")
+    if any(r.reference_reward < 1.0 for r in rows):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("trajectories", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the candidates (JSONL).")
+@click.option("--domain", default=None, help="Domain for records that do not name one.")
+@click.option("--format", "fmt", type=click.Choice(["pivots", "nemo-gym"]), default="pivots", show_default=True,
+              help="Write Pivot records or NeMo Gym pivot rows.")
+def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> None:
+    """Write one pivot candidate per assistant turn of TRAJECTORIES."""
+    from pivotrl.pivot_envs import ExtractionReport, extract_candidates, load_trajectories, write_jsonl
+    from pivotrl.pivot_envs.io import write_nemo_gym_rows
+
+    try:
+        report = ExtractionReport()
+        candidates = extract_candidates(load_trajectories(trajectories, domain=domain), report=report)
+    except PivotRLError as exc:
+        _fail(exc)
+    for traj_id, why in report.skipped:
+        err_console.print(f"[yellow]skipped[/] trajectory {traj_id}: {why}", highlight=False)
+    if not candidates:
+        _fail(PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories"))
+    writer = write_nemo_gym_rows if fmt == "nemo-gym" else write_jsonl
+    count = writer(candidates, output)
+    console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False)
+
+
+@main.command()
+@click.argument("pivots", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--verifier", default=None, help="Check against this verifier instead of each pivot's own.")
+@click.option("--domain", default=None, help="Domain for records that do not name one.")
+@click.option("--limit", default=20, show_default=True, help="How many failures to list.")
+def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int) -> None:
+    """Gold self-check: every reference action must score 1 under its own verifier."""
+    from pivotrl.pivot_envs import load_pivots
+    from pivotrl.pivot_envs.validate import validate_pivots
+
+    try:
+        report = validate_pivots(load_pivots(pivots, domain=domain), verifier)
+    except PivotRLError as exc:
+        _fail(exc)
+    if report.ok:
+        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier", highlight=False)
+        return
+    table = Table(title=f"{len(report.failures)} of {report.checked} references fail their own verifier")
+    for col in ("pivot", "verifier", "score", "reason"):
+        table.add_column(col)
+    for pivot, verdict in report.failures[:limit]:
+        table.add_row(pivot.id, (pivot.verifier or {}).get("name", verifier or "default"), f"{verdict.score:g}",
+                      verdict.reason)
+    console.print(table)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "target", type=click.Choice(["pivots", "nemo-gym"]), required=True,
+              help="Convert pivots or NeMo Gym rows to pivots or NeMo Gym rows.")
+@click.option("--domain", default=None, help="Domain for records that do not name one.")
+def convert(source: Path, output: Path, target: str, domain: str | None) -> None:
+    """Convert between Pivot records and NeMo Gym pivot rows."""
+    from pivotrl.pivot_envs import load_pivots, write_jsonl, write_nemo_gym_rows
+
+    try:
+        pivots = load_pivots(source, domain=domain)
+    except PivotRLError as exc:
+        _fail(exc)
+    count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
+    console.print(f"{count} pivots -> {output} ({target})", highlight=False)
+
+
+@main.command(name="verifiers")
+def verifiers_cmd() -> None:
+    """List the registered verifiers (built-in and from entry points)."""
+    from pivotrl.verifiers import list_verifiers
+
+    for name in list_verifiers():
+        console.print(name, highlight=False)
+
+
+if __name__ == "__main__":
+    main()
