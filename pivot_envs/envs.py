@@ -10,20 +10,20 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
-
-from pivotrl.errors import DataError, PivotRLError
 from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.io import load_pivots, load_trajectories
 from pivotrl.pivot_envs.extract import extract_candidates
+from pivotrl.pivot_envs.io import load_pivots, load_trajectories
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.spaces import AgentAction, JSONList
 from pivotrl.verifiers import Verifier, get_verifier
 from pivotrl.verifiers.base import BaseVerifier
+
+from pivotrl.errors import DataError, PivotRLError
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
     because the verifier used online must be the one used for profiling.
     """
 
-    metadata: dict[str, Any] = {"render_modes": []}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
 
     def __init__(self, pivots: Sequence[Pivot], verifier: Any = None, domain: str | None = None) -> None:
         if not pivots:
@@ -45,12 +45,16 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         self.domain = domain or self.pivots[0].domain
         recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
         self.verifier: Verifier = get_verifier(verifier if verifier is not None else recorded)
-        if verifier is not None and isinstance(self.verifier, BaseVerifier) and self.pivots[0].verifier:
-            if self.verifier.spec() != {"name": recorded["name"], "params": recorded.get("params") or {}}:
-                logger.warning(
-                    "verifier %s differs from the one the pivots were made with (%s): rewards will not match "
-                    "profiling", self.verifier.spec(), recorded,
-                )
+        if (
+            verifier is not None
+            and isinstance(self.verifier, BaseVerifier)
+            and self.pivots[0].verifier
+            and self.verifier.spec() != {"name": recorded["name"], "params": recorded.get("params") or {}}
+        ):
+            logger.warning(
+                "verifier %s differs from the one the pivots were made with (%s): rewards will not match "
+                "profiling", self.verifier.spec(), recorded,
+            )
         self.observation_space = spaces.Dict({"messages": JSONList("role"), "tools": JSONList("type")})
         self.action_space = AgentAction()
         self._order: np.ndarray = np.arange(len(self.pivots))

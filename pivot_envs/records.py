@@ -98,7 +98,8 @@ def normalize_messages(messages: Any, where: str = "messages", *, allow_empty: b
         if content is not None and not isinstance(content, (str, list)):
             raise DataError(f"content must be text, a list of parts or null, found {type(content).__name__}",
                             field=f"{at}.content")
-        clean = {k: v for k, v in message.items() if v is not None or k == "content"}
+        clean = {k: v for k, v in message.items() if v is not None}
+        clean["content"] = content
         calls = message.get("tool_calls")
         if calls:
             if role != "assistant":

@@ -9,8 +9,8 @@ from pivotrl.verifiers.action import Action, ToolCall
 from pivotrl.verifiers.parsers.tool_json import (
     ToolCallSyntaxError,
     call_from_object,
-    looks_like_call,
     loads,
+    looks_like_call,
 )
 
 _HERMES = re.compile(r"<tool_call>(.*?)(?:</tool_call>|\Z)", re.DOTALL)

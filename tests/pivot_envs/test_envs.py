@@ -1,0 +1,145 @@
+"""The Gymnasium environments: the public API users call from any RL loop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import warnings
+from dataclasses import replace
+
+import gymnasium as gym
+import pytest
+from gymnasium.utils.env_checker import check_env
+from pivotrl.pivot_envs import PivotEnv, write_jsonl
+from pivotrl.verifiers import Verdict, register_verifier
+from pivotrl.verifiers.registry import VERIFIERS
+
+import pivotrl  # noqa: F401  (registers pivot/*)
+from tests.conftest import call, make_pivot
+
+PIVOTS = [
+    replace(p, verifier={"name": "tool_schema", "params": {}}) for p in (
+        make_pivot(call("book_flight", origin="Paris", destination="Rome", passengers=2), pivot_id="a"),
+        make_pivot(call("get_weather", city="Oslo"), pivot_id="b"),
+        make_pivot(text="Booked!", pivot_id="c"),
+    )
+]
+GOOD_A = '<tool_call>{"name": "book_flight", "arguments": {"origin": "Paris", "destination": "Rome", "passengers": "2"}}</tool_call>'
+
+
+def test_reset_and_step_follow_the_contract():
+    env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+    obs, info = env.reset(seed=0, options={"pivot_id": "a"})
+    assert set(obs) == {"messages", "tools"} and obs["messages"][-1]["role"] == "user"
+    assert info["pivot_id"] == "a" and env.unwrapped.pivot.reference == PIVOTS[0].reference
+    obs, reward, terminated, truncated, info = env.step(GOOD_A)
+    assert (reward, terminated, truncated) == (1.0, True, False)
+    assert isinstance(info["verdict"], Verdict) and info["verdict"].equivalent
+
+
+def test_assistant_message_dicts_are_actions_too():
+    env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+    env.reset(options={"pivot_id": "b"})
+    _, reward, *_ = env.step({"role": "assistant", "content": None, "tool_calls": [call("get_weather", city="Oslo")]})
+    assert reward == 1.0
+
+
+@pytest.mark.parametrize("action", [
+    "<tool_call>{broken", "x" * 1_048_576, b"\xff\xfe\xfd", "", "<think>never closed",
+    '{"name": "rm_rf", "arguments": {}}', {"role": "assistant", "tool_calls": "nope"}, 42, None,
+    "[" * 100_000, '<tool_call>{"name": "book_flight", "arguments": {"origin": ' + '"A' * 100_000 + '"}}</tool_call>',
+])
+def test_bad_actions_get_zero_and_a_reason_never_an_exception(action):
+    env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+    env.reset(options={"pivot_id": "a"})
+    _, reward, terminated, _, info = env.step(action)
+    assert reward == 0.0 and terminated
+    assert info["verdict"].reason
+
+
+def test_seeds_make_the_order_reproducible():
+    def order(seed):
+        env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+        ids = [env.reset(seed=seed)[1]["pivot_id"]]
+        ids += [env.reset()[1]["pivot_id"] for _ in range(5)]
+        return ids
+
+    assert order(1) == order(1)
+    assert sorted(order(1)[:3]) == ["a", "b", "c"]  # a permutation: every pivot once per pass
+    assert {tuple(order(s)) for s in range(6)} != {tuple(order(1))}
+
+
+def test_unknown_pivot_id():
+    env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+    with pytest.raises(KeyError, match="unknown pivot_id 'zz'"):
+        env.reset(options={"pivot_id": "zz"})
+
+
+def test_passes_gymnasium_env_checker_without_warnings():
+    env = PivotEnv(PIVOTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_env(env, skip_render_check=True)
+
+
+def test_matching_verifier_does_not_warn(caplog):
+    with caplog.at_level(logging.WARNING):
+        gym.make("pivot/tool-v0", pivots=PIVOTS, verifier="tool_schema")
+    assert "differs" not in caplog.text
+
+
+def test_custom_verifier_by_name(caplog):
+    register_verifier("always_half", lambda action, pivot: Verdict(0.5, False, "half"), override=True)
+    try:
+        with caplog.at_level(logging.WARNING):
+            env = gym.make("pivot/tool-v0", pivots=PIVOTS, verifier="always_half")
+        assert "differs from the one the pivots were made with" in caplog.text
+        env.reset(options={"pivot_id": "a"})
+        _, reward, _, _, info = env.step(GOOD_A)
+        assert reward == 0.5 and info["verdict"].reason == "half"
+    finally:
+        VERIFIERS.unregister("always_half")
+
+
+def test_verifier_object_and_pivots_file(tmp_path):
+    path = tmp_path / "pivots.jsonl"
+    write_jsonl(PIVOTS, path)
+    from pivotrl.verifiers import get_verifier
+
+    env = gym.make("pivot/tool-v0", pivots=str(path), verifier=get_verifier("exact"))
+    env.reset(options={"pivot_id": "a"})
+    _, reward, *_ = env.step(GOOD_A)
+    assert reward == 0.0  # "2" != 2 for exact; tool_schema would accept it
+
+
+def test_step_before_reset_is_an_error():
+    env = PivotEnv(PIVOTS)
+    with pytest.raises(Exception, match="reset"):
+        env.step("hi")
+
+
+def test_env_id_with_module_prefix_needs_no_import_and_import_stays_light():
+    code = (
+        "import sys, gymnasium as gym\n"
+        "env = gym.make('pivotrl:pivot/tool-v0')\n"
+        "obs, info = env.reset(seed=0)\n"
+        "print(info['pivot_id'])\n"
+        "import pivotrl\n"
+        "heavy = [m for m in ('torch', 'docker', 'openai', 'transformers') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stdout
+
+
+def test_import_pivotrl_registers_ids_only():
+    code = ("import sys, pivotrl, gymnasium as gym;"
+            "print(sorted(i for i in gym.registry if i.startswith('pivot/')));"
+            "print(sorted(m for m in sys.modules if m.startswith('pivotrl.pivot_envs')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    lines = result.stdout.splitlines()
+    assert json.loads(lines[0].replace("'", '"')) == ["pivot/browse-v0", "pivot/tool-v0"]
+    assert lines[1] == "[]"  # environments load on gym.make, not on import
