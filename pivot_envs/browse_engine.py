@@ -16,9 +16,9 @@ from typing import Any
 
 import bm25s
 from bm25s.tokenization import Tokenizer
-from pivotrl.verifiers.schema_canon import normalize_url
 
 from pivotrl.errors import DataError
+from pivotrl.verifiers.schema_canon import normalize_url
 
 MAX_QUERY_CHARS = 2_000
 

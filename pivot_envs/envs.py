@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
+
+from pivotrl.errors import DataError, PivotRLError
 from pivotrl.pivot_envs.domains import DOMAINS, data_path
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
@@ -22,8 +24,6 @@ from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.spaces import AgentAction, JSONList
 from pivotrl.verifiers import Verifier, get_verifier
 from pivotrl.verifiers.base import BaseVerifier
-
-from pivotrl.errors import DataError, PivotRLError
 
 logger = logging.getLogger(__name__)
 

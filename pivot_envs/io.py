@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pivotrl.errors import DataError
 from pivotrl.pivot_envs.nemo_gym import pivot_to_row, row_to_pivot
 from pivotrl.pivot_envs.records import Pivot, Trajectory
 from pivotrl.pivot_envs.sharegpt import is_sharegpt, sharegpt_to_record
-
-from pivotrl.errors import DataError
 
 logger = logging.getLogger(__name__)
 Source = str | os.PathLike[str] | Iterable[Mapping[str, Any]]

@@ -11,9 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pivotrl.pivot_envs.records import Pivot, normalize_messages
-
 from pivotrl.errors import DataError
+from pivotrl.pivot_envs.records import Pivot, normalize_messages
 
 _TEXT_PART_TYPES = {"input_text", "output_text", "text", "summary_text", "reasoning_text"}
 

@@ -11,9 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pivotrl.verifiers.parsers import ParserConfig, parse_action
-
 from pivotrl.errors import DataError
+from pivotrl.verifiers.parsers import ParserConfig, parse_action
 
 _ROLE = {"system": "system", "human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
          "model": "assistant", "function_call": "function_call", "observation": "tool", "tool": "tool",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pivotrl.errors import PivotRLError
@@ -17,8 +19,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+def _fail(exc: Exception) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     sys.exit(2)
 
 
@@ -68,12 +70,12 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
     except PivotRLError as exc:
         _fail(exc)
     for traj_id, why in report.skipped:
-        err_console.print(f"[yellow]skipped[/] trajectory {traj_id}: {why}", highlight=False)
+        err_console.print(f"[yellow]skipped[/] trajectory {escape(traj_id)}: {why}", highlight=False, soft_wrap=True)
     if not candidates:
         _fail(PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories"))
     writer = write_nemo_gym_rows if fmt == "nemo-gym" else write_jsonl
     count = writer(candidates, output)
-    console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False)
+    console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False, soft_wrap=True)
 
 
 @main.command()
@@ -91,14 +93,14 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int)
     except PivotRLError as exc:
         _fail(exc)
     if report.ok:
-        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier", highlight=False)
+        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier", highlight=False, soft_wrap=True)
         return
     table = Table(title=f"{len(report.failures)} of {report.checked} references fail their own verifier")
     for col in ("pivot", "verifier", "score", "reason"):
         table.add_column(col)
     for pivot, verdict in report.failures[:limit]:
-        table.add_row(pivot.id, (pivot.verifier or {}).get("name", verifier or "default"), f"{verdict.score:g}",
-                      verdict.reason)
+        table.add_row(escape(pivot.id), (pivot.verifier or {}).get("name", verifier or "default"),
+                      f"{verdict.score:g}", escape(verdict.reason))
     console.print(table)
     sys.exit(1)
 
@@ -118,7 +120,7 @@ def convert(source: Path, output: Path, target: str, domain: str | None) -> None
     except PivotRLError as exc:
         _fail(exc)
     count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
-    console.print(f"{count} pivots -> {output} ({target})", highlight=False)
+    console.print(f"{count} pivots -> {output} ({target})", highlight=False, soft_wrap=True)
 
 
 @main.command(name="verifiers")
@@ -127,7 +129,7 @@ def verifiers_cmd() -> None:
     from pivotrl.verifiers import list_verifiers
 
     for name in list_verifiers():
-        console.print(name, highlight=False)
+        console.print(name, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pivotrl.pivot_envs import Pivot
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -9,11 +9,10 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.verdict import Verdict
-
-from pivotrl.errors import VerifierError
 
 
 @runtime_checkable

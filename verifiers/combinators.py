@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
 from pivotrl.verifiers.verdict import Verdict
-
-from pivotrl.errors import VerifierError
 
 
 def _build(specs: Sequence[Any]) -> list[Verifier]:

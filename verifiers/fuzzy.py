@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
 from pivotrl.verifiers.exact import action_text
 from pivotrl.verifiers.verdict import Verdict
-from rapidfuzz import fuzz, process, utils
-
-from pivotrl.errors import VerifierError
 
 SCORERS = {
     "ratio": fuzz.ratio,

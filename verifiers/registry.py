@@ -10,12 +10,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pivotrl.errors import VerifierError
+from pivotrl.registry import Registry
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
 from pivotrl.verifiers.verdict import Verdict
-
-from pivotrl.errors import VerifierError
-from pivotrl.registry import Registry
 
 VERIFIERS: Registry[Any] = Registry("verifier", entry_point_group="pivotrl.verifiers")
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import PivotLike
 from pivotrl.verifiers.search_backends import SearchBackend, get_search_backend
 from pivotrl.verifiers.tool_schema import CallCheck, PairResult, ToolSchemaVerifier
 from pivotrl.verifiers.verdict import Verdict
-
-from pivotrl.errors import UnknownNameError, VerifierError
 
 
 def jaccard(a: Sequence[str], b: Sequence[str]) -> float:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+
+from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action, ToolCall
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action, tool_index
 from pivotrl.verifiers.schema_canon import (
@@ -22,10 +26,6 @@ from pivotrl.verifiers.schema_canon import (
     validator_for,
 )
 from pivotrl.verifiers.verdict import Verdict
-from rapidfuzz import fuzz
-from scipy.optimize import linear_sum_assignment
-
-from pivotrl.errors import VerifierError
 
 ScoreMode = Literal["binary", "fractional", "f1"]
 TextMatch = Literal["kind", "exact", "fuzzy"]

@@ -12,11 +12,11 @@ from dataclasses import replace
 import gymnasium as gym
 import pytest
 from gymnasium.utils.env_checker import check_env
+
+import pivotrl  # noqa: F401  (registers pivot/*)
 from pivotrl.pivot_envs import PivotEnv, write_jsonl
 from pivotrl.verifiers import Verdict, register_verifier
 from pivotrl.verifiers.registry import VERIFIERS
-
-import pivotrl  # noqa: F401  (registers pivot/*)
 from tests.conftest import call, make_pivot
 
 PIVOTS = [

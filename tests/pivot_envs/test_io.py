@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from pivotrl.errors import DataError
 from pivotrl.pivot_envs import (
     Pivot,
     Trajectory,
@@ -14,8 +16,6 @@ from pivotrl.pivot_envs import (
     write_jsonl,
 )
 from pivotrl.pivot_envs.extract import ExtractionReport
-
-from pivotrl.errors import DataError
 from tests.conftest import BOOKING_TOOLS, call
 
 TRAJ = {

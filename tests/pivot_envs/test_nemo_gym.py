@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from pivotrl.pivot_envs import load_pivots, pivot_to_row, row_to_pivot
 from pivotrl.pivot_envs.nemo_gym import items_to_messages, messages_to_items
 from pivotrl.pivot_envs.validate import validate_pivots
-
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.shared_data

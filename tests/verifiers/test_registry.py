@@ -7,10 +7,10 @@ import sys
 import textwrap
 
 import pytest
-from pivotrl.verifiers import BaseVerifier, Verdict, get_verifier, list_verifiers, register_verifier
-from pivotrl.verifiers.registry import VERIFIERS
 
 from pivotrl.errors import UnknownNameError, VerifierError
+from pivotrl.verifiers import BaseVerifier, Verdict, get_verifier, list_verifiers, register_verifier
+from pivotrl.verifiers.registry import VERIFIERS
 from tests.conftest import call, make_pivot
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from pivotrl.errors import VerifierError
 from pivotrl.pivot_envs.browse_engine import Document, SearchEngine
 from pivotrl.verifiers import get_verifier, register_search_backend
 from pivotrl.verifiers.search_backends import SEARCH_BACKENDS
-
-from pivotrl.errors import VerifierError
 from tests.conftest import call, make_pivot
 
 DOCS = [

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from pivotrl.verifiers import get_verifier
 
 from pivotrl.errors import VerifierError
+from pivotrl.verifiers import get_verifier
 from tests.conftest import call, make_pivot
 
 

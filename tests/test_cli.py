@@ -1,0 +1,78 @@
+"""The pivotrl command line: exit codes and messages users script against."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pivotrl.cli import main
+from pivotrl.pivot_envs import load_pivots, write_jsonl
+from tests.pivot_envs.test_io import TRAJ
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_extract_writes_one_candidate_per_assistant_turn(tmp_path):
+    write_jsonl([TRAJ, {**TRAJ, "id": "t2", "messages": TRAJ["messages"][:2]}], tmp_path / "t.jsonl")
+    result = run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "2 trajectories -> 3 candidates" in result.output
+    assert "t2" in result.output and "no assistant turn" in result.output
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert rows[0]["source"] == {"trajectory_id": "t1", "turn": 0, "message_index": 2}
+    assert {"messages", "tools", "reference", "source"} <= set(rows[0])
+
+
+def test_extract_to_nemo_gym_rows_and_back(tmp_path):
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    assert run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "rows.jsonl"), "--format", "nemo-gym").exit_code == 0
+    row = json.loads((tmp_path / "rows.jsonl").read_text().splitlines()[0])
+    assert row["expected_action"]["type"] == "function_call_batch"
+    assert run("convert", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "p.jsonl"), "--to", "pivots").exit_code == 0
+    assert [p.id for p in load_pivots(tmp_path / "p.jsonl")] == ["t1:0", "t1:1", "t1:2"]
+
+
+def test_extract_bad_file_says_where(tmp_path):
+    (tmp_path / "t.jsonl").write_text(json.dumps(TRAJ) + "\n{oops\n")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl")])
+    assert result.exit_code == 2
+    assert "t.jsonl:2: invalid JSON" in result.output
+    assert not (tmp_path / "c.jsonl").exists()
+
+
+def test_extract_with_no_candidates_fails(tmp_path):
+    write_jsonl([{**TRAJ, "messages": TRAJ["messages"][:2]}], tmp_path / "t.jsonl")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl")])
+    assert result.exit_code == 2 and "no pivot candidate" in result.output
+
+
+def test_validate_lists_references_that_fail_their_verifier(tmp_path):
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl"))
+    assert "ok: all 3 reference actions" in run("validate", str(tmp_path / "c.jsonl")).output
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    rows[2]["reference"]["tool_calls"][0]["function"]["arguments"] = json.dumps({"origin": "Oslo", "destination": "Rome", "passengers": 0})
+    write_jsonl(rows, tmp_path / "bad.jsonl")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "bad.jsonl")])
+    assert result.exit_code == 1
+    assert "t1:2" in result.output and "minimum" in result.output
+
+
+def test_unknown_verifier_is_a_clear_error(tmp_path):
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "t.jsonl"), "--verifier", "magic"])
+    assert result.exit_code == 2 and "unknown verifier 'magic'" in result.output and "tool_schema" in result.output
+
+
+def test_console_script_is_installed():
+    exe = shutil.which("pivotrl", path=str(Path(sys.executable).parent))
+    assert exe, "the pivotrl console script is not installed beside the interpreter"
+    result = subprocess.run([exe, "verifiers"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "tool_schema" in result.stdout
