@@ -25,38 +25,58 @@ from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.perturb import perturb_reference
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers import get_verifier
-from pivotrl.verifiers.exact import action_text
 from pivotrl.verifiers.parsers import parse_action
 
 
-def workload(samples_per_pivot: int, seed: int = 0) -> tuple[list[dict], list[Pivot]]:
-    """K candidate actions per tool-call pivot: the reference, and one-value perturbations."""
-    trajectories = load_trajectories(data_path(DOMAINS["tool"].data), domain="tool")
-    pivots = [p for p in extract_candidates(trajectories) if p.reference.get("tool_calls")]
+def workload(samples_per_pivot: int, domains: tuple[str, ...] = ("tool", "browse"), tool_calls_only: bool = False,
+             seed: int = 0) -> tuple[list[dict], list[Pivot]]:
+    """K candidate actions per pivot of the shipped data, as a policy would sample them:
+    the reference (40%), a one-value perturbation of it (30%), or the reference turn of
+    another pivot of the same domain (30%)."""
     rng = random.Random(seed)
     actions, owners = [], []
-    for pivot in pivots:
-        for k in range(samples_per_pivot):
-            actions.append(pivot.reference if rng.random() < 0.4 else perturb_reference(pivot, seed=k))
-            owners.append(pivot)
+    for domain in domains:
+        trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
+        pivots = [p for p in extract_candidates(trajectories) if p.reference.get("tool_calls") or not tool_calls_only]
+        for pivot in pivots:
+            for k in range(samples_per_pivot):
+                draw = rng.random()
+                if draw < 0.4:
+                    actions.append(pivot.reference)
+                elif draw < 0.7:
+                    actions.append(perturb_reference(pivot, seed=k))
+                else:
+                    actions.append(rng.choice(pivots).reference)
+                owners.append(pivot)
     return actions, owners
 
 
-def naive_schema_check(actions: list[dict], pivots: list[Pivot]) -> list[float]:
+def as_model_text(message: dict) -> str:
+    """An assistant message as a sampler returns it: text with Hermes <tool_call> blocks."""
+    calls = message.get("tool_calls") or []
+    if not calls:
+        return message.get("content") or ""
+    return "\n".join(
+        "<tool_call>\n" + json.dumps({"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"])})
+        + "\n</tool_call>" for c in calls)
+
+
+def naive_schema_check(texts: list[str], pivots: list[Pivot]) -> list[float]:
+    """A hand-written reward: parse, jsonschema.validate each call (no cached validator),
+    compare the decoded arguments for equality."""
     scores = []
-    for action, pivot in zip(actions, pivots):
+    for text, pivot in zip(texts, pivots):
+        action, reference = parse_action(text), parse_action(pivot.reference)
         schemas = {t["function"]["name"]: t["function"].get("parameters", {}) for t in pivot.tools}
-        ref_calls = sorted((c["function"]["name"], json.loads(c["function"]["arguments"])) for c in pivot.reference["tool_calls"])
-        ok = True
-        cand_calls = []
-        for c in action.get("tool_calls") or []:
-            args = json.loads(c["function"]["arguments"])
+        ok = action.kind == "tool_calls"
+        for c in action.tool_calls:
             try:
-                jsonschema.validate(args, schemas[c["function"]["name"]])
+                jsonschema.validate(c.arguments, schemas[c.name])
             except (jsonschema.ValidationError, KeyError):
                 ok = False
-            cand_calls.append((c["function"]["name"], args))
-        scores.append(float(ok and sorted(cand_calls, key=str) == sorted(ref_calls, key=str)))
+        same = sorted(json.dumps([c.name, c.arguments], sort_keys=True) for c in action.tool_calls) == sorted(
+            json.dumps([c.name, c.arguments], sort_keys=True) for c in reference.tool_calls)
+        scores.append(float(ok and same))
     return scores
 
 
@@ -69,24 +89,43 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.samples, args.repeats = 4, 1
 
-    actions, pivots = workload(args.samples)
-    n = len(actions)
-    schema = get_verifier("tool_schema")
     fuzzy = get_verifier("fuzzy")
+    messages, pivots = workload(args.samples)
+    texts = [as_model_text(m) for m in messages]
+    reference_texts = {id(p): as_model_text(p.reference) for p in pivots}
+    n = len(texts)
+    distinct = len({(id(p), t) for p, t in zip(pivots, texts)})
 
-    texts_ref = [action_text(parse_action(p.reference)) for p in pivots]
-    texts_cand = [action_text(parse_action(a)) for a in actions]
-    t_difflib = median_seconds(lambda: [difflib.SequenceMatcher(None, r, c).ratio() for r, c in zip(texts_ref, texts_cand)], args.repeats)
-    t_fuzzy = median_seconds(lambda: fuzzy.verify_batch(actions, pivots), args.repeats)
-    t_naive_schema = median_seconds(lambda: naive_schema_check(actions, pivots), args.repeats)
-    t_schema = median_seconds(lambda: schema.verify_batch(actions, pivots), args.repeats)
+    def naive_fuzzy() -> list[float]:
+        # what a hand-written reward does: difflib on the completion and the reference text
+        return [difflib.SequenceMatcher(None, reference_texts[id(p)], t).ratio() for t, p in zip(texts, pivots)]
+
+    unique_pairs = list({(id(p), t): (t, p) for p, t in zip(pivots, texts)}.values())
+    unique_texts, unique_pivots = [t for t, _ in unique_pairs], [p for _, p in unique_pairs]
+    t_difflib = median_seconds(naive_fuzzy, args.repeats)
+    t_fuzzy_single = median_seconds(lambda: [fuzzy.verify(t, p) for t, p in zip(texts, pivots)], args.repeats)
+    t_fuzzy = median_seconds(lambda: fuzzy.verify_batch(texts, pivots), args.repeats)
+    t_fuzzy_distinct = median_seconds(lambda: fuzzy.verify_batch(unique_texts, unique_pivots), args.repeats)
+    t_difflib_distinct = t_difflib * len(unique_texts) / n
+
+    schema = get_verifier("tool_schema")
+    call_messages, call_pivots = workload(args.samples, domains=("tool",), tool_calls_only=True)
+    call_texts = [as_model_text(m) for m in call_messages]
+    m = len(call_texts)
+    t_naive_schema = median_seconds(lambda: naive_schema_check(call_texts, call_pivots), args.repeats)
+    t_schema = median_seconds(lambda: schema.verify_batch(call_texts, call_pivots), args.repeats)
 
     results = [
         Result("fuzzy verify_batch", n / t_fuzzy, "verifications/s", n / t_difflib, t_difflib / t_fuzzy),
-        Result("tool_schema verify_batch", n / t_schema, "verifications/s", n / t_naive_schema, t_naive_schema / t_schema),
+        Result("fuzzy verify_batch, distinct actions only", len(unique_texts) / t_fuzzy_distinct, "verifications/s",
+               len(unique_texts) / t_difflib_distinct, t_difflib_distinct / t_fuzzy_distinct),
+        Result("fuzzy verify, single path", n / t_fuzzy_single, "verifications/s", n / t_difflib, t_difflib / t_fuzzy_single),
+        Result("tool_schema verify_batch", m / t_schema, "verifications/s", m / t_naive_schema, t_naive_schema / t_schema),
     ]
-    notes = (f"{n} actions over {len(set(map(id, pivots)))} pivots (K={args.samples}), median of {args.repeats}; "
-             "baselines: difflib per pair (fuzzy), jsonschema.validate per call without a cached validator (tool_schema)")
+    notes = (f"fuzzy: {n} sampled actions ({distinct} distinct) over the tool and browse pivots; tool_schema: {m} "
+             f"actions over the tool-call pivots; K={args.samples}; model text with Hermes <tool_call> blocks; "
+             f"median of {args.repeats}.\nbaselines: difflib.SequenceMatcher per (completion, reference) pair (fuzzy); "
+             "parse + jsonschema.validate per call without a cached validator + equality (tool_schema)")
     report("verifier_throughput", results, notes)
 
 

@@ -7,6 +7,7 @@ the ``search_overlap`` verifier. Retrieval is deterministic for a given corpus.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pivotrl.errors import DataError
 from pivotrl.verifiers.schema_canon import normalize_url
 
 MAX_QUERY_CHARS = 2_000
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 @dataclass(frozen=True)

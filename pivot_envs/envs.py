@@ -7,6 +7,7 @@ A bad action scores 0 with the reason in ``info["verdict"]``; a broken verifier 
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Sequence
@@ -90,10 +91,12 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         return self._observation(), float(verdict.score), True, False, info
 
     def _observation(self) -> dict[str, Any]:
-        return {"messages": self.pivot.messages, "tools": self.pivot.tools}
+        # Copies: RL loops append the model's turn to obs["messages"]; the pivot must not change.
+        return {"messages": copy.deepcopy(self.pivot.messages), "tools": copy.deepcopy(self.pivot.tools)}
 
     def _info(self) -> dict[str, Any]:
-        return {"pivot_id": self.pivot.id, "domain": self.pivot.domain, "source": self.pivot.source}
+        source = dict(self.pivot.source) if self.pivot.source else None
+        return {"pivot_id": self.pivot.id, "domain": self.pivot.domain, "source": source}
 
 
 def _shipped_pivots(domain: str) -> list[Pivot]:

@@ -54,9 +54,11 @@ def perturb_reference(pivot: Pivot, seed: int = 0) -> dict[str, Any]:
                 "tool_calls": [{"id": "call_p", "type": "function", "function": {"name": tool, "arguments": "{}"}}]}
     call = rng.choice(calls)
     args = json.loads(call["function"]["arguments"] or "{}")
-    properties = _schema_for(pivot, call["function"]["name"]).get("properties", {})
+    schema = _schema_for(pivot, call["function"]["name"])
+    properties = schema.get("properties", {})
     if args:
-        key = rng.choice(sorted(args))
+        required = [k for k in sorted(args) if k in (schema.get("required") or [])]
+        key = rng.choice(required or sorted(args))
         args[key] = _wrong_value(args[key], properties.get(key, {}), rng)
         call["function"]["arguments"] = json.dumps(args, ensure_ascii=False)
     else:

@@ -15,8 +15,9 @@ from rich.table import Table
 
 from pivotrl.errors import PivotRLError
 
-console = Console()
-err_console = Console(stderr=True)
+# Pipes and CI logs get a wide table instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 def _fail(exc: Exception) -> NoReturn:

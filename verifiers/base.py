@@ -94,6 +94,28 @@ def broadcast_pivots(actions: Sequence[Any], pivots: PivotLike | Sequence[PivotL
     return pivots
 
 
+def _dedupe_text_actions(actions: Sequence[Any], pivots: list[PivotLike]) -> tuple[list[int], list[int]]:
+    """Indices of the first occurrence of each (text action, pivot) pair, and for every
+    action the position of its representative among them. Non-text actions are unique."""
+    first: dict[tuple[int, str], int] = {}
+    unique: list[int] = []
+    inverse: list[int] = []
+    for i, (action, pivot) in enumerate(zip(actions, pivots)):
+        if isinstance(action, str):
+            key = (id(pivot), action)
+            if key in first:
+                inverse.append(first[key])
+                continue
+            first[key] = len(unique)
+        inverse.append(len(unique))
+        unique.append(i)
+    return unique, inverse
+
+
+def _too_deep() -> Verdict:
+    return Verdict.reject("action is nested too deeply to compare")
+
+
 def invalid_verdict(action: Action) -> Verdict:
     return Verdict.reject(f"unparseable action: {action.error}", format=action.format)
 
@@ -104,6 +126,8 @@ class BaseVerifier(ABC):
 
     name: str = ""
     parser_config: ParserConfig = ParserConfig()
+    #: Same (action text, pivot) -> same verdict; lets the batch path verify repeats once.
+    deterministic: bool = True
 
     def params(self) -> dict[str, Any]:
         """The parameters this verifier was built with, recorded in pivot files."""
@@ -122,15 +146,29 @@ class BaseVerifier(ABC):
         parsed = self.parse(action)
         if not parsed.is_valid:
             return invalid_verdict(parsed)
-        return self._checked(self._verify(parsed, pivot))
+        try:
+            return self._checked(self._verify(parsed, pivot))
+        except RecursionError:
+            return _too_deep()
 
     def verify_batch(self, actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[Verdict]:
         pivot_list = broadcast_pivots(actions, pivots)
+        if self.deterministic:
+            unique, inverse = _dedupe_text_actions(actions, pivot_list)
+            if len(unique) < len(actions):  # K samples at a pivot repeat often: verify each text once
+                verdicts = self._verify_batch_all([actions[i] for i in unique], [pivot_list[i] for i in unique])
+                return [verdicts[j] for j in inverse]
+        return self._verify_batch_all(actions, pivot_list)
+
+    def _verify_batch_all(self, actions: Sequence[Any], pivot_list: list[PivotLike]) -> list[Verdict]:
         parsed = [self.parse(a) for a in actions]
         verdicts: list[Verdict | None] = [None if a.is_valid else invalid_verdict(a) for a in parsed]
         todo = [i for i, v in enumerate(verdicts) if v is None]
         if todo:
-            results = self._verify_valid_batch([parsed[i] for i in todo], [pivot_list[i] for i in todo])
+            try:
+                results = self._verify_valid_batch([parsed[i] for i in todo], [pivot_list[i] for i in todo])
+            except RecursionError:  # one pathological action: score the batch one by one
+                results = [self.verify(parsed[i], pivot_list[i]) for i in todo]
             for i, verdict in zip(todo, results):
                 verdicts[i] = self._checked(verdict)
         return verdicts  # type: ignore[return-value]

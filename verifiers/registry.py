@@ -37,6 +37,8 @@ class FunctionVerifier(BaseVerifier):
     it. An exception inside it is a broken verifier and is raised as VerifierError.
     """
 
+    deterministic = False  # a user function may sample; verify every action
+
     def __init__(self, fn: Callable[..., Any], name: str, **params: Any) -> None:
         self.fn = fn
         self.name = name

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import PivotLike
 from pivotrl.verifiers.search_backends import SearchBackend, get_search_backend
 from pivotrl.verifiers.tool_schema import CallCheck, PairResult, ToolSchemaVerifier
 from pivotrl.verifiers.verdict import Verdict
+
+EMPTY_RESULTS_QUERY_SIMILARITY = 90
 
 
 def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
@@ -87,6 +91,15 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
             return super().compare_pair(ref, cand, pivot)
         name, engine = self._engine(pivot)
         ref_urls, cand_urls = self._top_urls(name, engine, [ref_query, cand_query])
+        if not ref_urls and not cand_urls:
+            # Two empty result lists overlap trivially; only the query text can tell them apart.
+            similarity = fuzz.token_set_ratio(ref_query, cand_query)
+            matched = similarity >= EMPTY_RESULTS_QUERY_SIMILARITY
+            difference = "" if matched else (
+                f"neither {cand_query!r} nor the reference {ref_query!r} retrieves anything, and the queries "
+                f"differ (token-set ratio {similarity:.0f} < {EMPTY_RESULTS_QUERY_SIMILARITY})"
+            )
+            return PairResult(1.0 if matched else 0.01, matched, difference)
         overlap = jaccard(ref_urls, cand_urls)
         matched = overlap >= self.threshold - 1e-12
         difference = "" if matched else (

@@ -143,3 +143,12 @@ def test_import_pivotrl_registers_ids_only():
     lines = result.stdout.splitlines()
     assert json.loads(lines[0].replace("'", '"')) == ["pivot/browse-v0", "pivot/tool-v0"]
     assert lines[1] == "[]"  # environments load on gym.make, not on import
+
+
+def test_mutating_the_observation_does_not_change_the_pivot():
+    env = gym.make("pivot/tool-v0", pivots=PIVOTS)
+    obs, _ = env.reset(options={"pivot_id": "a"})
+    obs["messages"].append({"role": "assistant", "content": "mine"})
+    obs["messages"][0]["content"] = "changed"
+    again, _ = env.reset(options={"pivot_id": "a"})
+    assert again["messages"] == PIVOTS[0].messages

@@ -105,3 +105,11 @@ def test_hostile_query_costs_no_crash(engine):
     pivot = pivot_for(call("search", query="json module"))
     verdict = get_verifier("search_overlap").verify(search("a " * 100_000), pivot)
     assert verdict.score == 0.0
+
+
+def test_two_queries_that_retrieve_nothing_are_compared_by_text(engine):
+    pivot = pivot_for(call("search", query="crepes galettes"))
+    verifier = get_verifier("search_overlap")
+    assert verifier.verify(search("galettes crepes"), pivot).equivalent
+    verdict = verifier.verify(search("zeppelin tariffs"), pivot)
+    assert not verdict.equivalent and "neither" in verdict.reason

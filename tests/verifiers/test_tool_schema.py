@@ -179,3 +179,12 @@ def test_batch_broadcasts_one_pivot_to_k_samples(verifier, flight_pivot):
     assert [v.score for v in verifier.verify_batch([ok, "no", ok], flight_pivot)] == [1, 0, 1]
     with pytest.raises(ValueError, match="2 actions but 1 pivots"):
         verifier.verify_batch([ok, ok], [flight_pivot])
+
+
+@pytest.mark.parametrize("name", ["tool_schema", "exact", "fuzzy", "search_overlap"])
+def test_deeply_nested_arguments_score_zero_not_crash(name, flight_pivot):
+    nested = "[" * 990 + "]" * 990
+    action = '{"name": "book_flight", "arguments": {"origin": "Paris", "destination": "Rome", "tags": ' + nested + "}}"
+    verifier = get_verifier(name)
+    assert verifier.verify(action, flight_pivot).score == 0.0
+    assert [v.score for v in verifier.verify_batch([action, action], flight_pivot)] == [0.0, 0.0]

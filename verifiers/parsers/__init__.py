@@ -20,6 +20,7 @@ from pivotrl.verifiers.parsers.tool_json import ToolCallSyntaxError, call_from_o
 __all__ = ["ActionParser", "ParserConfig", "parse_action", "strip_reasoning"]
 
 DEFAULT_MAX_CHARS = 200_000
+_MARKERS = ("<", "{", "[", "`")  # every tool-call syntax and reasoning tag starts with one of these
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class ParserConfig:
 
 class ActionParser(Protocol):
     def __call__(self, raw: Any, config: ParserConfig = ...) -> Action: ...
+
+
+_DEFAULT_CONFIG = ParserConfig()
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _decode(raw: Any) -> str | Action:
@@ -56,6 +68,11 @@ def _parse_text(text: str, config: ParserConfig, fmt_hint: str | None = None) ->
         return Action.invalid(
             f"action is {len(text):,} characters, over the limit of {config.max_chars:,}", raw=text[:1000]
         )
+    if not any(marker in text for marker in _MARKERS):  # plain prose: nothing to look for
+        stripped = text.strip()
+        if stripped:
+            return Action(kind="text", text=stripped, format=fmt_hint or "text", raw=text)
+        return Action.invalid("action is empty", raw=text)
     try:
         visible, reasoning = strip_reasoning(text)
     except UnclosedReasoning as exc:
@@ -73,8 +90,9 @@ def _parse_text(text: str, config: ParserConfig, fmt_hint: str | None = None) ->
     if action is None:
         if not visible:
             return Action.invalid("action is empty" + (" (only reasoning)" if reasoning else ""), raw=text)
-        action = Action(kind="text", text=visible, format=fmt_hint or "text")
-    return replace(action, reasoning=reasoning, raw=text)
+        return Action(kind="text", text=visible, format=fmt_hint or "text", reasoning=reasoning, raw=text)
+    return Action(kind=action.kind, text=action.text, tool_calls=action.tool_calls, reasoning=reasoning,
+                  format=action.format, raw=text)
 
 
 def _parse_message(message: Mapping[str, Any], config: ParserConfig) -> Action:
@@ -125,10 +143,12 @@ def _parse_message(message: Mapping[str, Any], config: ParserConfig) -> Action:
 
 def parse_action(raw: Any, config: ParserConfig | None = None) -> Action:
     """Parse model output (text, bytes, an assistant message dict, or an Action) into an Action."""
-    config = config or ParserConfig()
+    config = config or _DEFAULT_CONFIG
     if isinstance(raw, Action):
         return raw
     try:
+        if type(raw) is str and (raw.isascii() or _is_utf8(raw)):  # the hot path: sampler output
+            return _parse_text(raw, config)
         if isinstance(raw, Mapping):
             return _parse_message(raw, config)
         decoded = _decode(raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_TAGS = ("think", "thinking", "reasoning")
+_CHEAP_CHECK = ("think>", "THINK>", "Think>", "reasoning>", "REASONING>", "Reasoning>")
 _BLOCK = re.compile(r"<(think|thinking|reasoning)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
 _OPEN = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
 _CLOSE = re.compile(r"</(think|thinking|reasoning)>", re.IGNORECASE)
@@ -21,6 +21,8 @@ def strip_reasoning(text: str) -> tuple[str, str | None]:
     prompt (Qwen3 and DeepSeek-R1 templates), where the output starts mid-reasoning and
     only the closing tag appears.
     """
+    if not any(tag in text for tag in _CHEAP_CHECK):  # the common case: no reasoning block
+        return text.strip(), None
     reasoning_parts: list[str] = []
 
     def take(match: re.Match[str]) -> str:

@@ -13,25 +13,36 @@ from pivotrl.verifiers.parsers.tool_json import (
     looks_like_call,
 )
 
-_HERMES = re.compile(r"<tool_call>(.*?)(?:</tool_call>|\Z)", re.DOTALL)
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _SHELL_LANGS = {"bash", "sh", "shell", "console", "zsh"}
 
 
+_OPEN_TAG, _CLOSE_TAG = "<tool_call>", "</tool_call>"
+
+
 def parse_hermes(text: str) -> Action | None:
-    """``<tool_call>{json}</tool_call>`` blocks, several allowed; None if there are none."""
-    if "<tool_call>" not in text:
+    """``<tool_call>{json}</tool_call>`` blocks, several allowed; a last block cut off by
+    the token limit is read to the end. None if there are none."""
+    start = text.find(_OPEN_TAG)
+    if start < 0:
         return None
     calls: list[ToolCall] = []
-    for i, match in enumerate(_HERMES.finditer(text)):
-        body = match.group(1).strip()
-        what = f"<tool_call> block {i + 1}"
+    prose: list[str] = [text[:start]]
+    while start >= 0:
+        body_start = start + len(_OPEN_TAG)
+        end = text.find(_CLOSE_TAG, body_start)
+        body = text[body_start:] if end < 0 else text[body_start:end]
+        what = f"<tool_call> block {len(calls) + 1}"
+        body = body.strip()
         if not body:
             raise ToolCallSyntaxError(f"{what} is empty")
-        obj = loads(body, what)
-        calls.append(call_from_object(obj, what, call_id=f"call_{i}"))
-    prose = _HERMES.sub("", text).strip()
-    return Action(kind="tool_calls", text=prose, tool_calls=tuple(calls), format="hermes")
+        calls.append(call_from_object(loads(body, what), what, call_id=f"call_{len(calls)}"))
+        if end < 0:
+            break
+        after = end + len(_CLOSE_TAG)
+        start = text.find(_OPEN_TAG, after)
+        prose.append(text[after:] if start < 0 else text[after:start])
+    return Action(kind="tool_calls", text="".join(prose).strip(), tool_calls=tuple(calls), format="hermes")
 
 
 def _unfence_json(text: str) -> str:
