@@ -23,6 +23,7 @@ for _name, _target in {
     "tool_schema": "pivotrl.verifiers.tool_schema:ToolSchemaVerifier",
     "fuzzy": "pivotrl.verifiers.fuzzy:FuzzyVerifier",
     "search_overlap": "pivotrl.verifiers.search_overlap:SearchOverlapVerifier",
+    "shell_exec": "pivotrl.verifiers.shell_exec:ShellExecVerifier",
     "any_of": "pivotrl.verifiers.combinators:AnyOf",
     "all_of": "pivotrl.verifiers.combinators:AllOf",
     "weighted": "pivotrl.verifiers.combinators:Weighted",

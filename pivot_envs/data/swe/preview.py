@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Replay some trajectory specs and print them readably (a development aid).
+
+    .venv/bin/python pivot_envs/data/swe/preview.py textstats          # a scenario module
+    .venv/bin/python pivot_envs/data/swe/preview.py swe-invoice-0003   # one trajectory id
+
+Nothing is written to disk.
+"""
+
+import importlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from replay import replay  # noqa: E402
+
+MODULE_NAMES = [
+    "scenarios_textstats",
+    "scenarios_textstats_more",
+    "scenarios_invoice",
+    "scenarios_dateparse",
+    "scenarios_inventory",
+]
+
+
+def load_specs(selector):
+    specs = []
+    for name in MODULE_NAMES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        for spec in module.TRAJECTORIES:
+            if selector in (spec["id"], spec["repo"], name) or selector == "all":
+                specs.append(spec)
+    return specs
+
+
+def show(record):
+    print("=" * 78)
+    print(record["id"], "setup:", record["env"]["setup"] and "yes" or "none")
+    for message in record["messages"][1:]:
+        if message["role"] == "user":
+            print("USER:", message["content"][:300], "...")
+        elif message["role"] == "assistant" and message.get("tool_calls"):
+            function = message["tool_calls"][0]["function"]
+            args = json.loads(function["arguments"])
+            print(f"--> {function['name']}: {json.dumps(args)[:400]}")
+        elif message["role"] == "tool":
+            print(message["content"])
+        else:
+            print("FINAL:", message["content"])
+
+
+def main(argv):
+    for selector in argv or ["all"]:
+        for spec in load_specs(selector):
+            record, _calls = replay(spec)
+            show(record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

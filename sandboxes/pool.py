@@ -1,0 +1,92 @@
+"""A warm pool: started sandboxes kept per state and reused across checks, so a check
+costs a message and a copy of the state, not a container start. Each check starts from a
+pristine copy of the state (the agent resets /work and /tmp and kills leftovers), so
+nothing leaks from one check into the next."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from pivotrl.sandboxes.base import CheckResult, Limits, Sandbox, Step
+
+logger = logging.getLogger(__name__)
+_POOLS: weakref.WeakSet[WarmPool] = weakref.WeakSet()
+
+
+class WarmPool:
+    def __init__(self, start: Callable[[Path, Limits], Sandbox], limits: Limits | None = None,
+                 max_idle: int = 8) -> None:
+        self.start = start
+        self.limits = limits or Limits()
+        self.max_idle = max_idle
+        self._idle: OrderedDict[Path, list[Sandbox]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.started = 0
+        self.reused = 0
+        _POOLS.add(self)
+
+    @contextmanager
+    def sandbox(self, state_dir: Path) -> Iterator[Sandbox]:
+        box = self._take(state_dir)
+        try:
+            yield box
+        finally:
+            self._give_back(state_dir, box)
+
+    def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None) -> CheckResult:
+        with self.sandbox(state_dir) as box:
+            return box.check(steps, limits or self.limits)
+
+    def _take(self, state_dir: Path) -> Sandbox:
+        with self._lock:
+            boxes = self._idle.get(state_dir)
+            while boxes:
+                box = boxes.pop()
+                if box.alive():
+                    self.reused += 1
+                    return box
+                box.close()
+        self.started += 1
+        return self.start(state_dir, self.limits)
+
+    def _give_back(self, state_dir: Path, box: Sandbox) -> None:
+        if not box.alive():
+            box.close()
+            return
+        evicted: list[Sandbox] = []
+        with self._lock:
+            self._idle.setdefault(state_dir, []).append(box)
+            self._idle.move_to_end(state_dir)
+            while sum(len(v) for v in self._idle.values()) > self.max_idle:
+                oldest_state, oldest = next(iter(self._idle.items()))
+                evicted.append(oldest.pop(0))
+                if not oldest:
+                    del self._idle[oldest_state]
+        for old in evicted:
+            old.close()
+
+    def close(self) -> None:
+        with self._lock:
+            boxes = [b for v in self._idle.values() for b in v]
+            self._idle.clear()
+        for box in boxes:
+            box.close()
+
+    def __enter__(self) -> WarmPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@atexit.register
+def _close_all_pools() -> None:
+    for pool in list(_POOLS):
+        pool.close()

@@ -1,0 +1,44 @@
+"""One sandbox runtime per backend and process: the chosen backend, its warm pool and its
+state cache, shared by every verifier and environment that asks for that backend."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from pivotrl.sandboxes.base import CheckResult, Limits, Step
+from pivotrl.sandboxes.image import cache_dir, rootfs_id
+from pivotrl.sandboxes.pool import WarmPool
+from pivotrl.sandboxes.select import BackendChoice, choose_backend
+from pivotrl.sandboxes.state import StateCache, StateSpec
+
+
+@dataclass
+class Runtime:
+    choice: BackendChoice
+    pool: WarmPool
+    states: StateCache
+
+    def state_dir(self, spec: StateSpec, limits: Limits) -> Path:
+        return self.states.get(spec, self.choice.factory, limits)
+
+    def check(self, spec: StateSpec, steps: list[Step], limits: Limits) -> CheckResult:
+        return self.pool.check(self.state_dir(spec, limits), steps, limits)
+
+
+_runtimes: dict[str, Runtime] = {}
+_lock = threading.Lock()
+
+
+def get_runtime(backend: str = "auto", *, max_idle: int = 8) -> Runtime:
+    with _lock:
+        if backend not in _runtimes:
+            choice = choose_backend(backend)
+            # Docker maps the sandbox user to host uid 1000; bubblewrap maps it to the caller.
+            owner = 1000 if choice.name == "docker" else os.getuid()
+            runtime = Runtime(choice, WarmPool(choice.factory, max_idle=max_idle),
+                              StateCache(cache_dir() / "states" / choice.name, rootfs_id(), owner_uid=owner))
+            _runtimes[backend] = _runtimes[choice.name] = runtime
+        return _runtimes[backend]

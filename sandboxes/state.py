@@ -1,0 +1,145 @@
+"""Pivot states as cached work-dir snapshots.
+
+A state is the work dir after writing the env's files, running its setup commands and
+replaying the trajectory's earlier tool calls. It is built once in a sandbox, exported,
+and stored under a content hash (files, setup, replayed steps, root file system), so K
+checks at one pivot, and every later run, reuse it. With a read-only root, the work dir is
+the only state a command can change, so the snapshot is a directory, shared by both
+backends and mounted read-only at ``/state``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tarfile
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pivotrl.errors import SandboxError
+from pivotrl.sandboxes.base import CheckResult, Limits, Sandbox, Step
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """Everything that determines a pivot state."""
+
+    files: Mapping[str, str] = field(default_factory=dict)
+    setup: Sequence[str] = ()
+    replay: Sequence[Step] = ()
+
+    def key(self, rootfs_id: str) -> str:
+        blob = json.dumps({
+            "rootfs": rootfs_id,
+            "files": sorted(self.files.items()),
+            "setup": list(self.setup),
+            "replay": [s.request() for s in self.replay],
+        }, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    safe = []
+    for member in tar.getmembers():
+        name = Path(member.name)
+        if name.is_absolute() or ".." in name.parts or member.isdev():
+            continue
+        if (member.issym() or member.islnk()) and (Path(member.linkname).is_absolute() or ".." in Path(member.linkname).parts):
+            continue
+        safe.append(member)
+    return safe
+
+
+def write_seed(files: Mapping[str, str], target: Path) -> None:
+    """Write ``files`` (relative path -> text) under ``target``, refusing paths that escape it."""
+    root = target.resolve()
+    for rel, content in files.items():
+        path = (root / rel).resolve()
+        if root not in path.parents:
+            raise SandboxError(f"env file path {rel!r} escapes the work dir")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+
+def _chown_tree(root: Path, uid: int) -> None:
+    os.lchown(root, uid, uid)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            os.lchown(os.path.join(dirpath, name), uid, uid)
+
+
+class StateCache:
+    """Builds and caches state snapshots under ``root/<key>``; thread-safe, one build per key."""
+
+    def __init__(self, root: Path, rootfs_id: str, owner_uid: int | None = None) -> None:
+        self.root = Path(root)
+        self.rootfs_id = rootfs_id
+        self.owner_uid = owner_uid  # the host uid the sandbox user maps to, to own the snapshot
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.builds = 0
+        self.build_results: dict[str, CheckResult] = {}
+
+    def path_for(self, spec: StateSpec) -> Path:
+        return self.root / spec.key(self.rootfs_id)
+
+    def get(self, spec: StateSpec, start: Callable[[Path, Limits], Sandbox], limits: Limits) -> Path:
+        key = spec.key(self.rootfs_id)
+        target = self.root / key
+        if (target / ".complete").exists():
+            return target / "work"
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if (target / ".complete").exists():
+                return target / "work"
+            self._build(spec, target, start, limits)
+            return target / "work"
+
+    def _build(self, spec: StateSpec, target: Path, start: Callable[[Path, Limits], Sandbox], limits: Limits) -> None:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=self.root))
+        try:
+            seed = staging / "seed"
+            seed.mkdir()
+            write_seed(spec.files, seed)
+            seed.chmod(0o755)
+            steps = [Step.shell(c) for c in spec.setup] + list(spec.replay)
+            sandbox = start(seed, limits)
+            try:
+                result, archive = sandbox.export_work(steps, limits) if steps else (None, None)
+            finally:
+                sandbox.close()
+            work = staging / "work"
+            if archive is None:
+                shutil.copytree(seed, work)
+            else:
+                work.mkdir()
+                with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+                    tar.extractall(work, members=_safe_members(tar))
+            work.chmod(0o755)
+            if self.owner_uid is not None and os.geteuid() == 0:
+                _chown_tree(work, self.owner_uid)
+            failed = [(s, r) for s, r in zip(spec.setup, result.results) if r.exit_code != 0] if result else []
+            if failed:
+                command, res = failed[0]
+                raise SandboxError(f"setup command {command!r} failed with exit {res.exit_code}: "
+                                   f"{(res.stderr or res.stdout)[-500:]}")
+            shutil.rmtree(seed)
+            (staging / ".complete").write_text(json.dumps({"steps": len(steps)}))
+            if target.exists():
+                shutil.rmtree(target)
+            staging.rename(target)
+            self.builds += 1
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,207 @@
+"""``shell_exec``: run the reference and the candidate from the same pivot state in a
+sandbox and compare their effects (exit status, normalised stdout, the work dir they
+leave). Shell commands and ``str_replace_editor`` calls both run inside the sandbox.
+
+The pivot state is the env's files and setup plus the trajectory's earlier tool calls,
+replayed once and cached; the reference runs once per pivot; candidates run concurrently
+on warm sandboxes, each from a pristine copy of the state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pivotrl.errors import SandboxError, VerifierError
+from pivotrl.sandboxes import CheckResult, Limits, StateSpec, Step, get_runtime
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.parsers import ParserConfig, parse_action
+from pivotrl.verifiers.shell_compare import OutputPolicy, first_file_difference, first_line_difference
+from pivotrl.verifiers.verdict import Verdict
+
+logger = logging.getLogger(__name__)
+SHELL_TOOLS = ("bash", "execute_bash", "shell", "run_shell_command", "terminal")
+EDITOR_TOOLS = ("str_replace_editor", "editor")
+EDITOR_KEYS = ("command", "path", "file_text", "old_str", "new_str", "insert_line", "view_range")
+
+
+def action_steps(action: Action, shell_tools: tuple[str, ...] = SHELL_TOOLS,
+                 editor_tools: tuple[str, ...] = EDITOR_TOOLS) -> list[Step] | str:
+    """The sandbox steps of an action, or the reason it has none."""
+    steps: list[Step] = []
+    for call in action.tool_calls:
+        if call.name in shell_tools:
+            command = call.arguments.get("command", call.arguments.get("cmd"))
+            if not isinstance(command, str):
+                return f"{call.name} call has no string 'command' argument"
+            steps.append(Step.shell(command))
+        elif call.name in editor_tools:
+            steps.append(Step.editor(**{k: call.arguments[k] for k in EDITOR_KEYS if k in call.arguments}))
+        else:
+            return f"{call.name!r} is not a shell or editor tool"
+    return steps
+
+
+def state_spec(pivot: PivotLike, shell_tools: tuple[str, ...] = SHELL_TOOLS,
+               editor_tools: tuple[str, ...] = EDITOR_TOOLS) -> StateSpec:
+    """Files and setup from ``pivot.env``; the earlier tool calls of the prefix, replayed."""
+    env = pivot.env or {}
+    files = env.get("files") or {}
+    setup = env.get("setup") or []
+    if not isinstance(files, Mapping) or not all(isinstance(v, str) for v in files.values()):
+        raise VerifierError(f"pivot {pivot.id!r}: env.files must map relative paths to text")
+    if isinstance(setup, str):
+        setup = [setup]
+    replay: list[Step] = []
+    config = ParserConfig(max_chars=10**9)
+    for message in pivot.messages:
+        if message.get("role") == "assistant" and message.get("tool_calls"):
+            steps = action_steps(parse_action(message, config), shell_tools, editor_tools)
+            if isinstance(steps, str):
+                raise VerifierError(f"pivot {pivot.id!r}: cannot replay an earlier turn: {steps}")
+            replay.extend(steps)
+    return StateSpec(files=dict(files), setup=tuple(setup), replay=tuple(replay))
+
+
+class ShellExecVerifier(BaseVerifier):
+    """Parameters: ``sandbox`` (auto | docker | bwrap), ``timeout`` and ``output_limit`` per
+    command, ``compare`` (which effects must agree: any of exit_code, stdout, files),
+    ``line_order`` (auto | strict | ignore), ``strip_trailing_whitespace``, ``concurrency``
+    for the batch path. A text reference is compared by the kind of turn."""
+
+    name = "shell_exec"
+
+    def __init__(self, sandbox: str = "auto", timeout: float = 10.0, output_limit: int = 64 * 1024,
+                 compare: tuple[str, ...] | list[str] = ("exit_code", "stdout", "files"), line_order: str = "auto",
+                 strip_trailing_whitespace: bool = True, concurrency: int = 4, memory_mb: int = 512) -> None:
+        unknown = set(compare) - {"exit_code", "stdout", "files"}
+        if unknown or not compare:
+            raise VerifierError(f"shell_exec compare takes exit_code, stdout, files; got {list(compare)}")
+        if line_order not in ("auto", "strict", "ignore"):
+            raise VerifierError(f"line_order must be auto, strict or ignore, got {line_order!r}")
+        self.sandbox = sandbox
+        self.compare = tuple(compare)
+        self.policy = OutputPolicy(strip_trailing_whitespace, line_order)
+        self.limits = Limits(timeout=float(timeout), output_limit=int(output_limit),
+                             memory_bytes=int(memory_mb) * 1024 * 1024)
+        self.concurrency = max(1, int(concurrency))
+        self._timeout, self._output_limit, self._memory_mb = float(timeout), int(output_limit), int(memory_mb)
+        try:
+            self.runtime = get_runtime(sandbox)  # fails here, at construction, when no backend works
+        except SandboxError as exc:
+            raise VerifierError(f"shell_exec needs a sandbox: {exc}") from None
+        self._references: dict[tuple[str, str], CheckResult] = {}
+        self._ref_lock = threading.Lock()
+        self.stats = {"checks": 0, "sandbox_failures": 0}
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.sandbox != "auto":
+            out["sandbox"] = self.sandbox
+        if self._timeout != 10.0:
+            out["timeout"] = self._timeout
+        if self.compare != ("exit_code", "stdout", "files"):
+            out["compare"] = list(self.compare)
+        if self.policy.line_order != "auto":
+            out["line_order"] = self.policy.line_order
+        return out
+
+    @property
+    def backend(self) -> str:
+        return self.runtime.choice.name
+
+    def _run(self, spec: StateSpec, steps: list[Step]) -> CheckResult:
+        try:
+            state = self.runtime.state_dir(spec, self.limits)
+        except SandboxError as exc:
+            raise VerifierError(f"cannot build the pivot state: {exc}") from None
+        for attempt in (1, 2):
+            try:
+                result = self.runtime.pool.check(state, steps, self.limits)
+                self.stats["checks"] += 1
+                return result
+            except SandboxError as exc:
+                self.stats["sandbox_failures"] += 1
+                logger.warning("sandbox failed (attempt %d): %s", attempt, exc)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _reference_result(self, pivot: PivotLike, spec: StateSpec, steps: list[Step]) -> CheckResult:
+        key = (spec.key(self.runtime.states.rootfs_id), repr([s.request() for s in steps]))
+        with self._ref_lock:
+            cached = self._references.get(key)
+        if cached is None:
+            cached = self._run(spec, steps)
+            with self._ref_lock:
+                self._references[key] = cached
+        return cached
+
+    def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
+        reference = reference_action(pivot)
+        if reference.kind == "text":
+            if action.kind == "text":
+                return Verdict.accept("both reply in text (shell_exec compares the kind of turn only)")
+            return Verdict.reject("the reference replies in text; the action runs commands", got=action.describe())
+        if action.kind != "tool_calls":
+            return Verdict.reject("the reference runs commands; the action replies in text",
+                                  expected=reference.describe(), got=action.describe())
+        steps = action_steps(action)
+        if isinstance(steps, str):
+            return Verdict.reject(steps, got=action.describe())
+        ref_steps = action_steps(reference)
+        if isinstance(ref_steps, str):
+            raise VerifierError(f"pivot {pivot.id!r}: the reference cannot be executed: {ref_steps}")
+        spec = state_spec(pivot)
+        ref_result = self._reference_result(pivot, spec, ref_steps)
+        try:
+            result = self._run(spec, steps)
+        except SandboxError as exc:
+            return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
+        return self._compare(ref_result, result, ref_steps, steps)
+
+    def _compare(self, ref: CheckResult, got: CheckResult, ref_steps: list[Step], steps: list[Step]) -> Verdict:
+        commands = [s.command for s in ref_steps + steps if s.kind == "exec"]
+        details: dict[str, Any] = {"backend": self.backend, "reference": _side(ref), "action": _side(got)}
+        for index, r in enumerate(got.results):
+            if r.timed_out:
+                return Verdict.reject(f"step {index + 1} timed out after {self.limits.timeout:g}s", **details)
+            if r.truncated:
+                return Verdict.reject(f"step {index + 1} wrote more than {self.limits.output_limit:,} bytes of output",
+                                      **details)
+        difference = None
+        if "exit_code" in self.compare:
+            ref_codes, codes = [r.exit_code for r in ref.results], [r.exit_code for r in got.results]
+            if ref_codes[-1:] != codes[-1:]:
+                difference = f"exit status {codes[-1] if codes else None}, expected {ref_codes[-1] if ref_codes else None}"
+        if difference is None and "stdout" in self.compare:
+            expected = self.policy.normalize("\n".join(r.stdout for r in ref.results), commands)
+            output = self.policy.normalize("\n".join(r.stdout for r in got.results), commands)
+            if expected != output:
+                difference = first_line_difference(expected, output)
+        if difference is None and "files" in self.compare and ref.digest != got.digest:
+            difference = first_file_difference(ref.files, got.files)
+        if difference is not None:
+            details["first_difference"] = difference
+            return Verdict.reject(difference, **details)
+        return Verdict.accept("same effects: " + ", ".join(self.compare), **details)
+
+    def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
+        if len(actions) <= 1 or self.concurrency == 1:
+            return [self._verify(a, p) for a, p in zip(actions, pivots)]
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="shell_exec") as executor:
+            return list(executor.map(self._verify, actions, pivots))
+
+
+def _side(result: CheckResult, limit: int = 2000) -> dict[str, Any]:
+    return {
+        "exit_codes": [r.exit_code for r in result.results],
+        "stdout": "\n".join(r.stdout for r in result.results)[:limit],
+        "stderr": "\n".join(r.stderr for r in result.results)[:limit],
+        "digest": result.digest[:16],
+        "files": result.file_count,
+    }
