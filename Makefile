@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup sandbox demo test lint format bench clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@bash scripts/setup-system.sh
 
-demo: setup
+# the sandbox root file system and Docker image (cached; a no-op when present)
+sandbox: setup
+	$(BIN)/pivotrl sandbox build
+
+demo: sandbox
 	$(BIN)/pivotrl demo
 
-test: setup
+test: sandbox
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -29,8 +34,9 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup
+bench: sandbox
 	$(BIN)/python -m pivotrl.benchmarks.verifier_throughput
+	$(BIN)/python -m pivotrl.benchmarks.sandbox_throughput
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -133,5 +133,62 @@ def verifiers_cmd() -> None:
         console.print(name, highlight=False, soft_wrap=True)
 
 
+@main.group()
+def sandbox() -> None:
+    """Build, inspect and clean up the execution sandboxes."""
+
+
+@sandbox.command("build")
+@click.option("--no-docker", is_flag=True, help="Only the root file system (for the bubblewrap backend).")
+@click.option("--force", is_flag=True, help="Rebuild even when cached.")
+def sandbox_build(no_docker: bool, force: bool) -> None:
+    """Build the sandbox root file system (debootstrap) and Docker image (docker import)."""
+    from pivotrl.sandboxes.docker_backend import docker_client
+    from pivotrl.sandboxes.image import build
+
+    use_docker = not no_docker
+    if use_docker:
+        try:
+            docker_client()
+        except PivotRLError as exc:
+            err_console.print(f"[yellow]no Docker image:[/] {escape(str(exc))}", soft_wrap=True)
+            use_docker = False
+    try:
+        with console.status("building the sandbox (debootstrap takes about a minute the first time)"):
+            report = build(docker=use_docker, force=force)
+    except PivotRLError as exc:
+        _fail(exc)
+    console.print(f"root file system: {report.rootfs} ({'built' if report.built_rootfs else 'cached'})",
+                  highlight=False, soft_wrap=True)
+    if report.image:
+        console.print(f"docker image: {report.image} ({'built' if report.built_image else 'cached'})",
+                      highlight=False, soft_wrap=True)
+
+
+@sandbox.command("gc")
+def sandbox_gc() -> None:
+    """Remove sandbox containers left behind by a crashed run."""
+    from pivotrl.sandboxes.docker_backend import gc
+
+    try:
+        removed = gc()
+    except PivotRLError as exc:
+        _fail(exc)
+    console.print(f"removed {removed} leftover sandbox container(s)", highlight=False)
+
+
+@sandbox.command("info")
+@click.option("--backend", type=click.Choice(["auto", "docker", "bwrap"]), default="auto", show_default=True)
+def sandbox_info(backend: str) -> None:
+    """Say which backend would be used, and why."""
+    from pivotrl.sandboxes.select import choose_backend
+
+    try:
+        choice = choose_backend(backend, build=False)
+    except PivotRLError as exc:
+        _fail(exc)
+    console.print(f"{choice.name}: {choice.reason}", highlight=False, soft_wrap=True)
+
+
 if __name__ == "__main__":
     main()

@@ -197,12 +197,18 @@ def _run(req):
                 truncated = True
         if truncated:
             break
+    # Collect the command's own exit status before anything else is reaped.
+    if not (timed_out or truncated):
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
     if proc.poll() is None:
         with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=2)
     _kill_everything_else()
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=1)
     selector.close()
     proc.stdout.close()
     proc.stderr.close()
