@@ -17,6 +17,15 @@ from pivotrl.sandboxes.base import WORKDIR, Limits
 from pivotrl.sandboxes.channel import AgentChannel
 
 SANDBOX_UID = 1000
+#: When we are root, bwrap runs as this host uid: inside, uid 1000 then maps to an
+#: unprivileged user, so RLIMIT_NPROC applies (root is exempt from it) and nothing the
+#: sandbox does is done as host root.
+UNPRIVILEGED_HOST_UID = 65534
+
+
+def host_uid() -> int:
+    """The host uid sandbox processes run as."""
+    return UNPRIVILEGED_HOST_UID if os.geteuid() == 0 else os.geteuid()
 
 
 def bwrap_available() -> tuple[bool, str]:
@@ -27,7 +36,12 @@ def bwrap_available() -> tuple[bool, str]:
 
 
 def bwrap_command(rootfs: Path, state_dir: Path, limits: Limits) -> list[str]:
+    drop_root: list[str] = []
+    if os.geteuid() == 0:
+        uid = str(UNPRIVILEGED_HOST_UID)
+        drop_root = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
     return [
+        *drop_root,
         "bwrap",
         "--ro-bind", str(rootfs), "/",
         "--proc", "/proc",

@@ -31,9 +31,13 @@ IMAGE_REPOSITORY = "pivotrl/sandbox"
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("PIVOTRL_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                                                           os.path.expanduser("~/.cache"), "pivotrl")
-    return Path(root)
+    """``$PIVOTRL_CACHE``, else /var/cache/pivotrl for root (the unprivileged sandbox user
+    must be able to traverse it), else ``~/.cache/pivotrl``."""
+    if os.environ.get("PIVOTRL_CACHE"):
+        return Path(os.environ["PIVOTRL_CACHE"])
+    if os.geteuid() == 0:
+        return Path("/var/cache/pivotrl")
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "pivotrl"
 
 
 def rootfs_id() -> str:
@@ -69,6 +73,8 @@ def build_rootfs(*, force: bool = False) -> tuple[Path, bool]:
     if not shutil.which("debootstrap"):
         raise SandboxError("debootstrap is not installed (apt-get install debootstrap)")
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(0o755)
+    target.parent.parent.chmod(0o755)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         cmd = ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}", SUITE, str(staging), MIRROR]
@@ -84,6 +90,7 @@ def build_rootfs(*, force: bool = False) -> tuple[Path, bool]:
         (staging / ".pivotrl-complete").write_text(rootfs_id() + "\n")
         if target.exists():
             shutil.rmtree(target)
+        staging.chmod(0o755)
         staging.rename(target)
     finally:
         if staging.exists():

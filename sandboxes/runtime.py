@@ -3,7 +3,6 @@ state cache, shared by every verifier and environment that asks for that backend
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +35,10 @@ def get_runtime(backend: str = "auto", *, max_idle: int = 8) -> Runtime:
     with _lock:
         if backend not in _runtimes:
             choice = choose_backend(backend)
-            # Docker maps the sandbox user to host uid 1000; bubblewrap maps it to the caller.
-            owner = 1000 if choice.name == "docker" else os.getuid()
+            # Docker maps the sandbox user to host uid 1000; bubblewrap to host_uid().
+            from pivotrl.sandboxes.bwrap_backend import host_uid
+
+            owner = 1000 if choice.name == "docker" else host_uid()
             runtime = Runtime(choice, WarmPool(choice.factory, max_idle=max_idle),
                               StateCache(cache_dir() / "states" / choice.name, rootfs_id(), owner_uid=owner))
             _runtimes[backend] = _runtimes[choice.name] = runtime

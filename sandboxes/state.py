@@ -85,6 +85,9 @@ class StateCache:
         self.rootfs_id = rootfs_id
         self.owner_uid = owner_uid  # the host uid the sandbox user maps to, to own the snapshot
         self.root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.root, self.root.parent):
+            if folder.stat().st_uid == os.geteuid():
+                folder.chmod(0o755)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.builds = 0
@@ -108,6 +111,7 @@ class StateCache:
 
     def _build(self, spec: StateSpec, target: Path, start: Callable[[Path, Limits], Sandbox], limits: Limits) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=self.root))
+        staging.chmod(0o755)  # the unprivileged sandbox user reads the seed through it
         try:
             seed = staging / "seed"
             seed.mkdir()
@@ -138,6 +142,7 @@ class StateCache:
             (staging / ".complete").write_text(json.dumps({"steps": len(steps)}))
             if target.exists():
                 shutil.rmtree(target)
+            staging.chmod(0o755)
             staging.rename(target)
             self.builds += 1
         finally:
