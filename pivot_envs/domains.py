@@ -26,6 +26,14 @@ DOMAINS: dict[str, DomainSpec] = {
         "browse", {"name": "search_overlap", "params": {}}, "browse/trajectories.jsonl",
         "search and open pages over a shipped local corpus (BM25)",
     ),
+    "terminal": DomainSpec(
+        "terminal", {"name": "shell_exec", "params": {}}, "terminal/trajectories.jsonl",
+        "bash tasks over files, logs, CSVs, archives and small scripts, executed in a sandbox",
+    ),
+    "swe": DomainSpec(
+        "swe", {"name": "shell_exec", "params": {}}, "swe/trajectories.jsonl",
+        "small Python repositories: inspect, edit (str_replace_editor) and test, executed in a sandbox",
+    ),
 }
 
 

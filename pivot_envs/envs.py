@@ -121,3 +121,13 @@ def make_tool_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
 def make_browse_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
     """``pivot/browse-v0``: search and open pages, scored by ``search_overlap``."""
     return _make("browse", pivots, verifier)
+
+
+def make_terminal_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+    """``pivot/terminal-v0``: bash tasks, scored by ``shell_exec`` in a sandbox."""
+    return _make("terminal", pivots, verifier)
+
+
+def make_swe_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+    """``pivot/swe-v0``: repository edits and tests, scored by ``shell_exec`` in a sandbox."""
+    return _make("swe", pivots, verifier)

@@ -83,6 +83,33 @@ def iter_raw(source: Source) -> Iterator[tuple[Any, str | None, int]]:
         yield record, None, row
 
 
+MAX_REPO_BYTES = 8 * 1024 * 1024
+
+
+def resolve_repo(record: Mapping[str, Any], path: str | None) -> Mapping[str, Any]:
+    """``env.repo`` names a folder under ``repos/`` beside the data file; its text files
+    become ``env.files`` so the record is self-contained for the sandbox."""
+    env = record.get("env")
+    if not isinstance(env, Mapping) or not env.get("repo") or env.get("files"):
+        return record
+    repo = str(env["repo"])
+    if path is None:
+        raise DataError(f"env.repo {repo!r} needs a data file beside a repos/ folder", field="env.repo")
+    root = (Path(path).parent / "repos" / repo).resolve()
+    if root.parent != (Path(path).parent / "repos").resolve() or not root.is_dir():
+        raise DataError(f"env.repo {repo!r}: no folder {root}", field="env.repo")
+    files: dict[str, str] = {}
+    total = 0
+    for file in sorted(root.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts and not file.name.endswith(".pyc"):
+            text = file.read_text(encoding="utf-8")
+            total += len(text)
+            if total > MAX_REPO_BYTES:
+                raise DataError(f"env.repo {repo!r} is larger than {MAX_REPO_BYTES:,} bytes", field="env.repo")
+            files[str(file.relative_to(root))] = text
+    return {**record, "env": {**env, "files": files}}
+
+
 def _locate(exc: DataError, path: str | None, line: int) -> DataError:
     return exc.located(path=path or "<records>", line=line)
 
@@ -100,7 +127,7 @@ def load_trajectories(source: Source, *, domain: str | None = None) -> list[Traj
                           "tools": pivot.tools, "env": pivot.env, "meta": pivot.meta}
             elif is_sharegpt(record):
                 record = sharegpt_to_record(record, index=line)
-            out.append(Trajectory.from_dict(record, default_domain=domain))
+            out.append(Trajectory.from_dict(resolve_repo(record, path), default_domain=domain))
         except DataError as exc:
             raise _locate(exc, path, line) from None
     return out
@@ -119,11 +146,11 @@ def load_pivots(source: Source, *, domain: str | None = None, extract_trajectori
             if "responses_create_params" in record:
                 out.append(row_to_pivot(record, index=line, domain=domain))
             elif "reference" in record:
-                out.append(Pivot.from_dict(record, default_domain=domain))
+                out.append(Pivot.from_dict(resolve_repo(record, path), default_domain=domain))
             elif extract_trajectories and ("messages" in record or is_sharegpt(record)):
                 if is_sharegpt(record):
                     record = sharegpt_to_record(record, index=line)
-                out.extend(extract_candidates([Trajectory.from_dict(record, default_domain=domain)]))
+                out.extend(extract_candidates([Trajectory.from_dict(resolve_repo(record, path), default_domain=domain)]))
             else:
                 raise DataError("not a pivot: a pivot needs 'reference' (or NeMo Gym 'expected_action')",
                                 field="reference")

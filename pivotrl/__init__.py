@@ -14,6 +14,8 @@ from gymnasium.envs.registration import registry as _env_registry
 ENV_IDS = {
     "pivot/tool-v0": "pivotrl.pivot_envs.envs:make_tool_env",
     "pivot/browse-v0": "pivotrl.pivot_envs.envs:make_browse_env",
+    "pivot/terminal-v0": "pivotrl.pivot_envs.envs:make_terminal_env",
+    "pivot/swe-v0": "pivotrl.pivot_envs.envs:make_swe_env",
 }
 
 for _env_id, _entry_point in ENV_IDS.items():

@@ -40,11 +40,11 @@ def demo() -> None:
 
     rows = run_demo()
     table = Table(title="pivotrl demo: shipped trajectories -> pivots -> env.step -> verifier")
-    for col in ("domain", "env id", "verifier", "trajectories", "pivots", "reference reward",
+    for col in ("domain", "env id", "verifier", "sandbox", "trajectories", "pivots", "reference reward",
                 "perturbed reward", "steps/s"):
-        table.add_column(col, justify="right" if col not in ("domain", "env id", "verifier") else "left")
+        table.add_column(col, justify="right" if col not in ("domain", "env id", "verifier", "sandbox") else "left")
     for r in rows:
-        table.add_row(r.domain, r.env_id, r.verifier, str(r.trajectories), str(r.pivots),
+        table.add_row(r.domain, r.env_id, r.verifier, r.runs_in, str(r.trajectories), str(r.pivots),
                       f"{r.reference_reward:.3f}", f"{r.perturbed_reward:.3f}", f"{r.steps_per_second:,.0f}")
     console.print(table)
     console.print("reference reward: the demonstrated action scored by its own verifier (gold self-check, 1.0 "

@@ -26,6 +26,7 @@ class DomainRow:
     reference_reward: float
     perturbed_reward: float
     steps_per_second: float
+    runs_in: str = "-"
 
 
 def run_domain(domain: str) -> DomainRow:
@@ -47,7 +48,8 @@ def run_domain(domain: str) -> DomainRow:
     verifier = env.unwrapped.verifier
     env.close()
     return DomainRow(domain, env_id, getattr(verifier, "name", "?"), len(trajectories), len(pivots),
-                     mean(ref_rewards), mean(bad_rewards), 2 * len(pivots) / max(elapsed, 1e-9))
+                     mean(ref_rewards), mean(bad_rewards), 2 * len(pivots) / max(elapsed, 1e-9),
+                     getattr(verifier, "backend", "-"))
 
 
 def run_demo() -> list[DomainRow]:

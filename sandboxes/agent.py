@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import resource
 import selectors
 import shutil
@@ -81,12 +82,18 @@ def _kill_everything_else():
         pass
 
 
-def _reset_work(from_state):
+def _reset_work(state):
+    """Empty /work and /tmp, then copy the snapshot ``/state/<state>/work`` into /work."""
     _force_rmtree_contents(WORK)
     _force_rmtree_contents(TMP)
-    if from_state and os.path.isdir(STATE):
-        for entry in os.listdir(STATE):
-            src, dst = os.path.join(STATE, entry), os.path.join(WORK, entry)
+    if state:
+        if not isinstance(state, str) or not re.fullmatch(r"[0-9a-f]{8,64}", state):
+            raise ValueError("bad state key %r" % (state,))
+        source = os.path.join(STATE, state, "work")
+        if not os.path.isdir(source):
+            raise ValueError("no snapshot for state %s" % state)
+        for entry in os.listdir(source):
+            src, dst = os.path.join(source, entry), os.path.join(WORK, entry)
             if os.path.isdir(src) and not os.path.islink(src):
                 shutil.copytree(src, dst, symlinks=True)
             else:
@@ -311,11 +318,11 @@ def handle(req):
     if op == "ping":
         return {"pid": os.getpid(), "uid": os.getuid()}
     if op == "reset":
-        _reset_work(bool(req.get("from_state", True)))
+        _reset_work(req.get("state"))
         return {}
     if op in ("exec", "edit", "batch"):
         if req.get("fresh", True):
-            _reset_work(True)
+            _reset_work(req.get("state"))
         steps = req["steps"] if op == "batch" else [req]
         results = []
         for step in steps:
@@ -325,6 +332,16 @@ def handle(req):
         return {"results": results, "digest": digest, "files": files, "file_count": count}
     if op == "export":
         return _export()
+    if op == "build":
+        # a state from scratch: files written into an empty /work, then setup and replay
+        _reset_work(None)
+        for rel, content in sorted((req.get("files") or {}).items()):
+            full = _safe_path(rel)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w", encoding="utf-8") as handle:
+                handle.write(content)
+        results = [_edit(step) if step.get("kind") == "edit" else _run({**req, **step}) for step in req.get("steps", [])]
+        return {"results": results, **_export()}
     raise ValueError(f"unknown op {op!r}")
 
 

@@ -51,19 +51,30 @@ class AgentSandbox:
             self.close()  # a sandbox that failed once is never reused
             raise
 
-    def check(self, steps: Sequence[Step], limits: Limits | None = None) -> CheckResult:
+    def check(self, steps: Sequence[Step], limits: Limits | None = None, state: str | None = None) -> CheckResult:
+        """Run ``steps`` from a pristine copy of snapshot ``state`` (or an empty work dir)."""
         limits = limits or self.limits
-        response = self._call({"op": "batch", "fresh": True, "steps": [s.request() for s in steps], **limits.request()},
-                              len(steps), limits)
+        response = self._call({"op": "batch", "fresh": True, "state": state, "steps": [s.request() for s in steps],
+                               **limits.request()}, len(steps), limits)
         self.checks += 1
         return CheckResult([ExecResult.from_dict(r) for r in response["results"]], response["digest"],
                            dict(response.get("files") or {}), int(response.get("file_count", 0)))
 
-    def export_work(self, steps: Sequence[Step], limits: Limits | None = None) -> tuple[CheckResult, bytes]:
-        result = self.check(steps, limits)
+    def export_work(self, steps: Sequence[Step], limits: Limits | None = None,
+                    state: str | None = None) -> tuple[CheckResult, bytes]:
+        result = self.check(steps, limits, state)
         # the check left /work as the steps made it: the agent cleans up before the next check
         response = self._call({"op": "export"}, 1, limits or self.limits)
         return result, base64.b64decode(response["tar_b64"])
+
+    def build_state(self, files: dict[str, str], steps: Sequence[Step],
+                    limits: Limits | None = None) -> tuple[list[ExecResult], bytes]:
+        """Write ``files`` into an empty work dir, run ``steps``, return their results and
+        the work dir as a .tar.gz. The next check starts from its own state again."""
+        limits = limits or self.limits
+        response = self._call({"op": "build", "files": files, "steps": [s.request() for s in steps],
+                               **limits.request()}, len(steps) + 1, limits)
+        return [ExecResult.from_dict(r) for r in response["results"]], base64.b64decode(response["tar_b64"])
 
     def alive(self) -> bool:
         return not self._closed and self._alive()

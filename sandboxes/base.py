@@ -1,7 +1,7 @@
 """The Sandbox protocol and the records it returns.
 
-A sandbox holds one pivot state (a work-dir snapshot mounted read-only at ``/state``) and
-runs checks: each check starts from a pristine copy of that state in ``/work``, runs one
+A sandbox mounts the folder of state snapshots read-only at ``/state`` and runs checks:
+each check starts from a pristine copy of one snapshot in ``/work``, runs one
 or more steps (shell commands or editor operations) under limits, and reports exit codes,
 output and a digest of ``/work``. Callers never know which backend they hold.
 """
@@ -88,11 +88,17 @@ class CheckResult:
 class Sandbox(Protocol):
     backend: str
 
-    def check(self, steps: Sequence[Step], limits: Limits | None = None) -> CheckResult:
-        """Run ``steps`` from a pristine copy of the state; nothing carries over to the next check."""
+    def check(self, steps: Sequence[Step], limits: Limits | None = None, state: str | None = None) -> CheckResult:
+        """Run ``steps`` from a pristine copy of snapshot ``state`` (a key under the mounted
+        states folder); nothing carries over to the next check."""
 
-    def export_work(self, steps: Sequence[Step], limits: Limits | None = None) -> tuple[CheckResult, bytes]:
+    def export_work(self, steps: Sequence[Step], limits: Limits | None = None,
+                    state: str | None = None) -> tuple[CheckResult, bytes]:
         """Run ``steps`` from the state and return the resulting work dir as a .tar.gz."""
+
+    def build_state(self, files: dict[str, str], steps: Sequence[Step],
+                    limits: Limits | None = None) -> tuple[list[ExecResult], bytes]:
+        """Write files into an empty work dir, run steps, return results and a .tar.gz."""
 
     def alive(self) -> bool: ...
 

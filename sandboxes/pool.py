@@ -1,4 +1,4 @@
-"""A warm pool: started sandboxes kept per state and reused across checks, so a check
+"""A warm pool: started sandboxes kept per mounted states folder and reused across checks, so a check
 costs a message and a copy of the state, not a container start. Each check starts from a
 pristine copy of the state (the agent resets /work and /tmp and kills leftovers), so
 nothing leaks from one check into the next."""
@@ -40,9 +40,10 @@ class WarmPool:
         finally:
             self._give_back(state_dir, box)
 
-    def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None) -> CheckResult:
+    def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None,
+              state: str | None = None) -> CheckResult:
         with self.sandbox(state_dir) as box:
-            return box.check(steps, limits or self.limits)
+            return box.check(steps, limits or self.limits, state)
 
     def _take(self, state_dir: Path) -> Sandbox:
         with self._lock:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from pivotrl.sandboxes.base import CheckResult, Limits, Step
 from pivotrl.sandboxes.image import cache_dir, rootfs_id
@@ -20,11 +19,15 @@ class Runtime:
     pool: WarmPool
     states: StateCache
 
-    def state_dir(self, spec: StateSpec, limits: Limits) -> Path:
-        return self.states.get(spec, self.choice.factory, limits)
+    def state_key(self, spec: StateSpec, limits: Limits) -> str:
+        return self.states.get(spec, self.pool, limits)
+
+    def check_state(self, key: str, steps: list[Step], limits: Limits) -> CheckResult:
+        """One check from snapshot ``key`` on any warm sandbox: they all mount every snapshot."""
+        return self.pool.check(self.states.root, steps, limits, state=key)
 
     def check(self, spec: StateSpec, steps: list[Step], limits: Limits) -> CheckResult:
-        return self.pool.check(self.state_dir(spec, limits), steps, limits)
+        return self.check_state(self.state_key(spec, limits), steps, limits)
 
 
 _runtimes: dict[str, Runtime] = {}

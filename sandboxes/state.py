@@ -19,12 +19,13 @@ import shutil
 import tarfile
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pivotrl.errors import SandboxError
-from pivotrl.sandboxes.base import CheckResult, Limits, Sandbox, Step
+from pivotrl.sandboxes.base import Limits, Step
+from pivotrl.sandboxes.pool import WarmPool
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +60,6 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return safe
 
 
-def write_seed(files: Mapping[str, str], target: Path) -> None:
-    """Write ``files`` (relative path -> text) under ``target``, refusing paths that escape it."""
-    root = target.resolve()
-    for rel, content in files.items():
-        path = (root / rel).resolve()
-        if root not in path.parents:
-            raise SandboxError(f"env file path {rel!r} escapes the work dir")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-
-
 def _chown_tree(root: Path, uid: int) -> None:
     os.lchown(root, uid, uid)
     for dirpath, dirnames, filenames in os.walk(root):
@@ -91,54 +81,41 @@ class StateCache:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.builds = 0
-        self.build_results: dict[str, CheckResult] = {}
 
     def path_for(self, spec: StateSpec) -> Path:
         return self.root / spec.key(self.rootfs_id)
 
-    def get(self, spec: StateSpec, start: Callable[[Path, Limits], Sandbox], limits: Limits) -> Path:
+    def get(self, spec: StateSpec, builders: WarmPool, limits: Limits) -> str:
+        """The key of ``spec``'s snapshot (``root/<key>/work``), built on a warm sandbox if missing."""
         key = spec.key(self.rootfs_id)
         target = self.root / key
         if (target / ".complete").exists():
-            return target / "work"
+            return key
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            if (target / ".complete").exists():
-                return target / "work"
-            self._build(spec, target, start, limits)
-            return target / "work"
+            if not (target / ".complete").exists():
+                self._build(spec, target, builders, limits)
+            return key
 
-    def _build(self, spec: StateSpec, target: Path, start: Callable[[Path, Limits], Sandbox], limits: Limits) -> None:
+    def _build(self, spec: StateSpec, target: Path, builders: WarmPool, limits: Limits) -> None:
+        steps = [Step.shell(c) for c in spec.setup] + list(spec.replay)
+        with builders.sandbox(self.root) as builder:
+            results, archive = builder.build_state(dict(spec.files), steps, limits)
+        failed = [(c, r) for c, r in zip(spec.setup, results) if r.exit_code != 0]
+        if failed:
+            command, res = failed[0]
+            raise SandboxError(f"setup command {command!r} failed with exit {res.exit_code}: "
+                               f"{(res.stderr or res.stdout)[-500:]}")
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=self.root))
-        staging.chmod(0o755)  # the unprivileged sandbox user reads the seed through it
         try:
-            seed = staging / "seed"
-            seed.mkdir()
-            write_seed(spec.files, seed)
-            seed.chmod(0o755)
-            steps = [Step.shell(c) for c in spec.setup] + list(spec.replay)
-            sandbox = start(seed, limits)
-            try:
-                result, archive = sandbox.export_work(steps, limits) if steps else (None, None)
-            finally:
-                sandbox.close()
             work = staging / "work"
-            if archive is None:
-                shutil.copytree(seed, work)
-            else:
-                work.mkdir()
-                with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-                    tar.extractall(work, members=_safe_members(tar))
+            work.mkdir()
+            with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+                tar.extractall(work, members=_safe_members(tar))
             work.chmod(0o755)
             if self.owner_uid is not None and os.geteuid() == 0:
                 _chown_tree(work, self.owner_uid)
-            failed = [(s, r) for s, r in zip(spec.setup, result.results) if r.exit_code != 0] if result else []
-            if failed:
-                command, res = failed[0]
-                raise SandboxError(f"setup command {command!r} failed with exit {res.exit_code}: "
-                                   f"{(res.stderr or res.stdout)[-500:]}")
-            shutil.rmtree(seed)
             (staging / ".complete").write_text(json.dumps({"steps": len(steps)}))
             if target.exists():
                 shutil.rmtree(target)

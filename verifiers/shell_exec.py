@@ -116,12 +116,12 @@ class ShellExecVerifier(BaseVerifier):
 
     def _run(self, spec: StateSpec, steps: list[Step]) -> CheckResult:
         try:
-            state = self.runtime.state_dir(spec, self.limits)
+            state = self.runtime.state_key(spec, self.limits)
         except SandboxError as exc:
             raise VerifierError(f"cannot build the pivot state: {exc}") from None
         for attempt in (1, 2):
             try:
-                result = self.runtime.pool.check(state, steps, self.limits)
+                result = self.runtime.check_state(state, steps, self.limits)
                 self.stats["checks"] += 1
                 return result
             except SandboxError as exc:

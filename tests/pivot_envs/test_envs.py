@@ -141,7 +141,7 @@ def test_import_pivotrl_registers_ids_only():
             "print(sorted(m for m in sys.modules if m.startswith('pivotrl.pivot_envs')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     lines = result.stdout.splitlines()
-    assert json.loads(lines[0].replace("'", '"')) == ["pivot/browse-v0", "pivot/tool-v0"]
+    assert json.loads(lines[0].replace("'", '"')) == ["pivot/browse-v0", "pivot/swe-v0", "pivot/terminal-v0", "pivot/tool-v0"]
     assert lines[1] == "[]"  # environments load on gym.make, not on import
 
 

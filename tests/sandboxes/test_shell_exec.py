@@ -112,3 +112,19 @@ def test_bad_parameters_and_unknown_backend_fail_at_construction():
         get_verifier("shell_exec", compare=["vibes"])
     with pytest.raises(VerifierError, match="unknown sandbox backend"):
         get_verifier("shell_exec", sandbox="firecracker")
+
+
+@pytest.mark.parametrize("env_id", ["pivot/terminal-v0", "pivot/swe-v0"])
+def test_shell_environments_step_with_the_reference_and_a_hostile_action(backend, env_id):
+    import gymnasium as gym
+
+    import pivotrl  # noqa: F401
+
+    env = gym.make(env_id, verifier={"name": "shell_exec", "params": {"sandbox": backend}})
+    obs, info = env.reset(seed=3)
+    reference = env.unwrapped.pivot.reference
+    _, reward, terminated, _, info = env.step(reference)
+    assert reward == 1.0 and terminated, info["verdict"].reason
+    env.reset(options={"pivot_id": info["pivot_id"]})
+    _, reward, _, _, info = env.step("```bash\nrm -rf ~ ; kill -9 -1\n```")
+    assert reward == 0.0 and info["verdict"].reason

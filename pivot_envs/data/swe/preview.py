@@ -58,8 +58,10 @@ def show(record):
 def main(argv):
     for selector in argv or ["all"]:
         for spec in load_specs(selector):
-            record, _calls = replay(spec)
+            record, _calls, diff = replay(spec)
             show(record)
+            print("-" * 30, "diff", "-" * 30)
+            print(diff)
     return 0
 
 

@@ -12,8 +12,12 @@ machine:
   (which has pytest); the recorded command still says ``python3``;
 * the scratch directory path is replaced by ``/work`` (the sandbox workdir);
 * pytest durations ("in 0.42s") become "in 0.00s".
+
+The copy of the repository leaves out ``__pycache__``, ``*.pyc`` and
+``.pytest_cache`` in case someone ran the tests inside ``repos/``.
 """
 
+import difflib
 import json
 import os
 import re
@@ -81,12 +85,48 @@ def _resolve(args, root):
 
 def fresh_copy(repo, scratch):
     root = os.path.join(scratch, "repo")
-    shutil.copytree(os.path.join(REPOS, repo), root)
+    shutil.copytree(
+        os.path.join(REPOS, repo),
+        root,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"),
+    )
     return root
 
 
+def _read_tree(top):
+    files = {}
+    for dirpath, _dirnames, filenames in os.walk(top):
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            with open(full, encoding="utf-8", errors="replace") as handle:
+                files[os.path.relpath(full, top)] = handle.read()
+    return files
+
+
+def repo_diff(repo, root):
+    """Unified diff from the pristine repository to *root* (a development aid)."""
+    before = _read_tree(os.path.join(REPOS, repo))
+    after = _read_tree(root)
+    chunks = []
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path, ""), after.get(path, "")
+        if old != new:
+            chunks.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    f"a/{path}" if path in before else "/dev/null",
+                    f"b/{path}" if path in after else "/dev/null",
+                )
+            )
+    return "".join(chunks)
+
+
 def replay(spec):
-    """Return (record, calls) for *spec*; calls = [(name, args, output), ...]."""
+    """Return (record, calls, diff) for *spec*.
+
+    calls = [(name, args, output), ...]; diff = the repository change it made.
+    """
     scratch = tempfile.mkdtemp(prefix="pivot-swe-")
     try:
         root = fresh_copy(spec["repo"], scratch)
@@ -128,6 +168,7 @@ def replay(spec):
             calls.append((name, args, output))
         final = spec["final"].format(passed=passed_count(last_pytest))
         messages.append({"role": "assistant", "content": final})
+        diff = repo_diff(spec["repo"], root)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     record = {
@@ -138,4 +179,4 @@ def replay(spec):
         "env": {"workdir": WORKDIR, "repo": spec["repo"], "setup": spec["setup"]},
         "meta": {"repo": spec["repo"], "source": "pivotrl synthetic"},
     }
-    return record, calls
+    return record, calls, diff

@@ -21,7 +21,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from tasks.common import (  # noqa: E402
-    SOURCE, SYSTEM, TOOLS, WORKDIR, check_equivalent, materialise, new_root, run_command, snapshot,
+    SOURCE,
+    SYSTEM,
+    TOOLS,
+    WORKDIR,
+    check_equivalent,
+    materialise,
+    new_root,
+    run_command,
+    snapshot,
 )
 
 MIN_TRAJECTORIES, MIN_FAMILIES = 64, 8
@@ -167,6 +175,10 @@ def self_check(text: str, full: bool = True) -> int:
         for run in (1, 2):
             contents, changed, problems = replay(record, alternatives=run == 1)
             errors += [f"{record['id']}: {p}" for p in problems]
+            for n, want in enumerate(recorded if run == 1 else [], start=1):
+                if re.search(r"(^|\n)(/bin/)?bash: ", want):
+                    errors.append(f"{record['id']}: call_{n} output quotes bash's own argv[0] (the sandbox runs "
+                                  "/bin/bash, so it would not reproduce there)")
             for n, (want, got) in enumerate(zip(recorded, contents), start=1):
                 if want != got:
                     errors.append(f"{record['id']} replay {run}: call_{n} printed {got!r}, recorded {want!r}")

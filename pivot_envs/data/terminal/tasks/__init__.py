@@ -6,6 +6,6 @@ it contributes) and ``FLOWS`` (functions ``flow(t, rng)`` that drive a :class:`c
 
 from importlib import import_module
 
-MODULES = ["logs", "csvdata", "config"]
+MODULES = ["logs", "csvdata", "config", "organize", "archives", "scripts", "diffing", "jsondata", "disk", "perms", "codesearch"]
 
 FAMILIES = [import_module(f"{__name__}.{name}") for name in MODULES]

@@ -198,7 +198,7 @@ class Traj:
         self.equivalents: dict[str, list[str]] = {}
         self.finished = False
 
-    def start(self, user: str, files: dict[str, str], setup: list[str] | tuple = ()) -> "Traj":
+    def start(self, user: str, files: dict[str, str], setup: list[str] | tuple = ()) -> Traj:
         self.messages.append({"role": "user", "content": user})
         self.files, self.setup = dict(files), list(setup)
         self.root = new_root()

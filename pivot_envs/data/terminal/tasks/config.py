@@ -63,8 +63,11 @@ def nginx_port(t, rng):
              f"ln -s ../sites-available/{main}.conf nginx/sites-enabled/{main}.conf",
              f"ln -s ../sites-available/{other}.conf nginx/sites-enabled/{other}.conf"]
     conf = f"nginx/sites-available/{main}.conf"
-    t.start(f"The {main} backend moved from port {old} to {new}. Update its nginx site config and make sure nothing "
-            f"under nginx/ still points at {old}. Check the braces still balance afterwards.", files, setup)
+    t.start(pick(rng, [
+        f"The {main} backend moved from port {old} to {new}. Update its nginx site config and make sure nothing "
+            f"under nginx/ still points at {old}. Check the braces still balance afterwards.",
+        f"Please repoint the {main} site at its new backend port {new} (it was {old}) in the nginx config, check nothing else under nginx/ still uses {old}, and sanity-check the braces.",
+    ]), files, setup)
     t.sh("ls nginx/sites-enabled")
     hits = t.sh(f"grep -rn ':{old}' nginx | sort").lines()
     expect(len(hits) == 1, "single reference")
@@ -100,7 +103,10 @@ def env_settings(t, rng):
     if present:
         lines.append(f"{extra}={extra_val}")
     path = pick(rng, ["config/app.env", f"deploy/{site}.env"])
-    t.start(f"In {path}, set LOG_LEVEL to {level} and turn DEBUG off. Also add {extra}={extra_val} unless it is already set.",
+    t.start(pick(rng, [
+        f"In {path}, set LOG_LEVEL to {level} and turn DEBUG off. Also add {extra}={extra_val} unless it is already set.",
+        f"Quick config change in {path}: LOG_LEVEL={level}, DEBUG=false, and make sure {extra}={extra_val} is present (add it if missing).",
+    ]),
             {path: "\n".join(lines) + "\n"})
     keys = f"^(LOG_LEVEL|DEBUG|{extra})="
     t.sh(f"grep -nE '{keys}' {path}")
@@ -146,9 +152,11 @@ def ini_section(t, rng):
     db_port = pick(rng, [5432, 5433, 6432, 3306])
     old_ttl, new_ttl = rng.sample([60, 120, 300, 600, 900, 3600], 2)
     path = pick(rng, ["config/settings.ini", "etc/app/settings.ini"])
-    t.start(f"Which port does the [database] section of {path} use? Then change the cache ttl to {new_ttl} seconds — "
+    t.start(pick(rng, [
+        f"Which port does the [database] section of {path} use? Then change the cache ttl to {new_ttl} seconds — "
             f"careful, several sections have similar keys — and confirm the file still parses.",
-            {path: _ini(rng, db_port, old_ttl)})
+        f"Two things about {path}: tell me the [database] port, and set ttl in the [cache] section to {new_ttl} (other sections also have host/port keys, so be precise). Then check it still parses.",
+    ]), {path: _ini(rng, db_port, old_ttl)})
     t.sh(f"grep -n '^\\[' {path}")
     port = t.sh(f"awk '/^\\[database\\]/ {{s = 1; next}} /^\\[/ {{s = 0}} s && /^port/' {path}",
                 alt=[f"sed -n '/^\\[database\\]/,/^\\[/p' {path} | grep '^port'"]).stdout.split("=")[1].strip()
@@ -169,8 +177,11 @@ def duplicate_key(t, rng):
                             ("SMTP_HOST", "localhost")])
     lines += ["", "# added during the 2026-02 incident", f"{key}={stale}", "FEATURE_NEW_CHECKOUT=false"]
     path = pick(rng, ["config/service.env", f"{site}/.env"])
-    t.start(f"The {site} service warns about a duplicate key in {path}. Find it and delete the later, stale definition "
-            f"(keep the first one).", {path: "\n".join(lines) + "\n"})
+    t.start(pick(rng, [
+        f"The {site} service warns about a duplicate key in {path}. Find it and delete the later, stale definition "
+            f"(keep the first one).",
+        f"{path} defines one of its keys twice, and the second copy is a stale leftover. Remove the later definition and keep the first.",
+    ]), {path: "\n".join(lines) + "\n"})
     dup = t.sh(f"grep -v '^#' {path} | grep -v '^$' | cut -d= -f1 | sort | uniq -d",
                alt=[f"awk -F= '!/^#/ && NF {{print $1}}' {path} | sort | uniq -d"]).stdout.strip()
     expect(dup == key, "found duplicate")
@@ -218,8 +229,11 @@ def sshd_hardening(t, rng):
     text = SSHD.format(port=pick(rng, [22, 2222]), tries=pick(rng, [3, 6]), x11=pick(rng, ["yes", "no"]),
                        root=pick(rng, ["#PermitRootLogin prohibit-password", "PermitRootLogin yes"]),
                        password=pick(rng, ["PasswordAuthentication yes", "#PasswordAuthentication yes"]))
-    t.start("Harden etc/ssh/sshd_config (a copy in this directory): disable root login and password authentication. "
-            "Keep a backup of the original next to it and show me the difference.", {"etc/ssh/sshd_config": text})
+    t.start(pick(rng, [
+        "Harden etc/ssh/sshd_config (a copy in this directory): disable root login and password authentication. "
+            "Keep a backup of the original next to it and show me the difference.",
+        "Please apply the usual SSH hardening to etc/ssh/sshd_config here: no root login, no password auth. Save the original as sshd_config.orig and show me a diff.",
+    ]), {"etc/ssh/sshd_config": text})
     before = t.sh("grep -nE '^#?(PermitRootLogin|PasswordAuthentication)' etc/ssh/sshd_config").lines()
     t.sh("cp etc/ssh/sshd_config etc/ssh/sshd_config.orig", alt=["cp -p etc/ssh/sshd_config etc/ssh/sshd_config.orig"])
     t.sh("sed -i -E 's/^#?PermitRootLogin .*/PermitRootLogin no/; s/^#?PasswordAuthentication .*/PasswordAuthentication no/' "
@@ -247,7 +261,10 @@ def compose_tag(t, rng):
         if s == target:
             body += ["    ports:", "      - \"8080:8080\""]
     body += ["  redis:", "    image: redis:7.2-alpine", "    restart: unless-stopped"]
-    t.start(f"Bump the {target} service in deploy/docker-compose.yml to image tag {new}, without touching the other services.",
+    t.start(pick(rng, [
+        f"Bump the {target} service in deploy/docker-compose.yml to image tag {new}, without touching the other services.",
+        f"Update deploy/docker-compose.yml so the {target} service runs image tag {new}. The other services must keep their images.",
+    ]),
             {"deploy/docker-compose.yml": "\n".join(body) + "\n"})
     t.sh("grep -n 'image:' deploy/docker-compose.yml")
     t.sh(f"sed -i 's#shop/{target}:{old}#shop/{target}:{new}#' deploy/docker-compose.yml",

@@ -64,9 +64,12 @@ def dedupe_customers(t, rng):
     dupes = rng.sample(rows, rng.randint(4, 8))
     body = rows + sorted(dupes, key=lambda r: rng.random())
     header = "customer_id,name,email,city,signup_date"
-    t.start("The CRM export data/customers.csv was appended to twice, so some customers appear more than once. "
+    t.start(pick(rng, [
+        "The CRM export data/customers.csv was appended to twice, so some customers appear more than once. "
             "Remove the exact duplicate rows (keep the header and a backup of the original as data/customers.csv.bak) "
             "and tell me how many rows were dropped.",
+        "data/customers.csv has duplicate rows after a double import. Back it up to data/customers.csv.bak, drop the exact duplicates (header stays on top), and tell me how many went.",
+    ]),
             {"data/customers.csv": header + "\n" + "\n".join(body) + "\n"})
     before = t.sh("wc -l < data/customers.csv").int()
     dup = t.sh("tail -n +2 data/customers.csv | sort | uniq -d | wc -l",
@@ -101,8 +104,11 @@ def _inventory(rng, low: int) -> list[str]:
 
 def csv_to_tsv(t, rng):
     rows = _inventory(rng, rng.randint(2, 4))
-    t.start("Our spreadsheet import wants tabs: convert data/inventory.csv to data/inventory.tsv. Then tell me how many "
+    t.start(pick(rng, [
+        "Our spreadsheet import wants tabs: convert data/inventory.csv to data/inventory.tsv. Then tell me how many "
             "products each category has, and list the ones whose stock is below their reorder level, lowest stock first.",
+        "Please make a tab-separated copy of data/inventory.csv as data/inventory.tsv, then give me the product count per category and the items below their reorder level (lowest stock first).",
+    ]),
             {"data/inventory.csv": "\n".join(rows) + "\n"})
     t.sh("head -n 4 data/inventory.csv", alt=["sed -n 1,4p data/inventory.csv"])
     t.sh("tr ',' '\\t' < data/inventory.csv > data/inventory.tsv",
@@ -119,8 +125,11 @@ def csv_to_tsv(t, rng):
 def reorder_list(t, rng):
     rows = _inventory(rng, rng.randint(3, 5))
     out = pick(rng, ["purchasing/reorder.csv", "reorder.csv"])
-    t.start(f"Make a purchase list: copy every row of data/inventory.csv whose stock is below its reorder level into "
+    t.start(pick(rng, [
+        f"Make a purchase list: copy every row of data/inventory.csv whose stock is below its reorder level into "
             f"{out} (keep the header), sorted so the biggest shortfall comes first.",
+        f"Which items in data/inventory.csv are under their reorder level? Write them to {out} with the original header, largest shortfall (reorder_level - stock) first.",
+    ]),
             {"data/inventory.csv": "\n".join(rows) + "\n"})
     t.sh("head -n 3 data/inventory.csv")
     n = t.sh("awk -F, 'NR > 1 && $4 < $5' data/inventory.csv | wc -l",
@@ -148,8 +157,11 @@ def expenses(t, rng):
         rows.append(f"{_date(rng, pick(rng, [2, 3, 3, 4]))},{cat},{pick(rng, VENDORS[cat])},{amount:.2f}")
     rows[1:] = sorted(rows[1:])
     month = pick(rng, [("03", "March"), ("02", "February")])
-    t.start(f"From data/expenses.csv: what did we spend per category (largest first), what were the three biggest single "
+    t.start(pick(rng, [
+        f"From data/expenses.csv: what did we spend per category (largest first), what were the three biggest single "
             f"expenses, and please split the {month[1]} rows into data/expenses-2026-{month[0]}.csv with the header.",
+        f"Expense report time. Using data/expenses.csv: totals per category, largest first; the top three individual expenses; and a separate file data/expenses-2026-{month[0]}.csv with just the {month[1]} rows plus the header.",
+    ]),
             {"data/expenses.csv": "\n".join(rows) + "\n"})
     per = t.sh("awk -F, 'NR > 1 {s[$2] += $4} END {for (c in s) printf \"%-10s %9.2f\\n\", c, s[c]}' data/expenses.csv | sort -k2,2nr").lines()
     big = t.sh("sort -t, -k4,4nr data/expenses.csv | head -n 3", alt=["tail -n +2 data/expenses.csv | sort -t, -k4,4nr | head -n 3"]).lines()

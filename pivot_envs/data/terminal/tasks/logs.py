@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import code, expect, hms, join_words, pick, plural, uniq_counts
+from .common import expect, hms, join_words, pick, plural, uniq_counts
 
 NAME = "logs"
 COUNT = 7
@@ -82,8 +82,11 @@ def time_window(t, rng):
     hi = lo + pick(rng, [1800, 2700, 3600])
     lo_s, hi_s = hms(lo)[:5], hms(hi)[:5]
     out = pick(rng, ["incident.txt", f"incident-{day}.txt", "notes/incident.log"])
-    t.start(f"Something went wrong on {day} between {lo_s} and {hi_s} UTC. Pull the WARN and ERROR lines "
+    t.start(pick(rng, [
+        f"Something went wrong on {day} between {lo_s} and {hi_s} UTC. Pull the WARN and ERROR lines "
             f"from that window of logs/app.log into {out}, and tell me which modules were involved.",
+        f"We had an incident on {day}, roughly {lo_s}-{hi_s} UTC. Save the WARN/ERROR lines of logs/app.log from that window to {out} and tell me which modules show up.",
+    ]),
             {"logs/app.log": "\n".join(lines) + "\n"})
     t.sh("head -n 3 logs/app.log")
     cond = f'$2 >= "{lo_s}:00" && $2 < "{hi_s}:00"'
@@ -130,8 +133,11 @@ def nginx_access(t, rng):
         rows.append(f'{ip} - - [{day}:{hms(sec)} +0000] "{method} {path} HTTP/1.1" {status} {size} "-" "{agent}"')
     block = pick(rng, ["nginx/blocklist.conf", "nginx/conf.d/deny.conf"])
     existing = "# managed by ops; one deny per line\ndeny 192.0.2.200;\ndeny 198.51.100.250;\n"
-    t.start(f"Look at logs/access.log: give me the status-code breakdown and the paths returning 5xx, then "
+    t.start(pick(rng, [
+        f"Look at logs/access.log: give me the status-code breakdown and the paths returning 5xx, then "
             f"block the client responsible for the most 404s by adding a deny line to {block}.",
+        f"From logs/access.log I need: counts per HTTP status, which paths return 5xx, and the IP with the most 404s — block that one in {block} with a deny line.",
+    ]),
             {"logs/access.log": "\n".join(rows) + "\n", block: existing})
     statuses = uniq_counts(t.sh("awk '{print $9}' logs/access.log | sort | uniq -c | sort -rn",
                                 alt=["cut -d' ' -f9 logs/access.log | sort | uniq -c | sort -rn"]).stdout)
@@ -162,8 +168,11 @@ def rotated_logs(t, rng):
                 rows.append(f"2026-03-{9 - i:02d} {hms(sec)} INFO payments {_message(rng, 'INFO')}")
         files[f"logs/{name}"] = "\n".join(rows) + "\n"
         counts.append(k)
-    t.start(f"How many '{needle}' errors did the payment worker log across all the rotated logs in logs/, "
+    t.start(pick(rng, [
+        f"How many '{needle}' errors did the payment worker log across all the rotated logs in logs/, "
             f"compressed ones included? Afterwards gzip worker.log.1 so it matches the older rotations.",
+        f"Count the '{needle}' errors in all the payment worker logs under logs/ (the rotated .gz files too), then compress worker.log.1 the same way as the older ones.",
+    ]),
             files, ["gzip logs/worker.log.2 logs/worker.log.3"])
     t.sh("ls logs")
     total = t.sh(f"zcat -f logs/worker.log* | grep -c {needle}",
@@ -191,8 +200,11 @@ def slow_requests(t, rng):
         rows.append(f"2026-03-02T{hms(sec)}Z method={method} path={path} status={pick(rng, [200, 200, 200, 201, 500])} duration_ms={ms}")
     durations = sorted(int(r.rsplit("=", 1)[1]) for r in rows)
     limit = max(x for x in (250, 500, 750, 1000, 1500, 2000) if x < durations[-3])
-    t.start(f"logs/api.log has one line per request. Which endpoint is slowest on average, what are the five slowest "
-            f"requests, and please put every request over {limit} ms into slow.log.", {"logs/api.log": "\n".join(rows) + "\n"})
+    t.start(pick(rng, [
+        f"logs/api.log has one line per request. Which endpoint is slowest on average, what are the five slowest "
+            f"requests, and please put every request over {limit} ms into slow.log.",
+        f"Latency check on logs/api.log: average duration per endpoint, the five slowest requests, and write all requests slower than {limit} ms to slow.log.",
+    ]), {"logs/api.log": "\n".join(rows) + "\n"})
     t.sh("head -n 2 logs/api.log")
     avg = t.sh("awk '{split($3,p,\"=\"); split($5,d,\"=\"); s[p[2]]+=d[2]; n[p[2]]++} "
                "END {for (k in s) printf \"%s %.1f %d\\n\", k, s[k]/n[k], n[k]}' logs/api.log | sort -k2,2nr").lines()
