@@ -121,7 +121,7 @@ def test_shell_environments_step_with_the_reference_and_a_hostile_action(backend
     import pivotrl  # noqa: F401
 
     env = gym.make(env_id, verifier={"name": "shell_exec", "params": {"sandbox": backend}})
-    obs, info = env.reset(seed=3)
+    _, info = env.reset(seed=3)
     reference = env.unwrapped.pivot.reference
     _, reward, terminated, _, info = env.step(reference)
     assert reward == 1.0 and terminated, info["verdict"].reason
