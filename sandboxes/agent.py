@@ -36,6 +36,29 @@ PR_SET_DUMPABLE = 4
 MAX_DIGEST_FILES = 5000
 
 
+_STDIN = bytearray()  # bytes read from the host but not yet handled
+
+
+def _host_gone():
+    """Whether the host closed our stdin (it died or gave the sandbox back): then every
+    process here is killed and the agent exits, so nothing outlives the run."""
+    try:
+        chunk = os.read(0, 65536)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    if not chunk:
+        return True
+    _STDIN.extend(chunk)
+    return False
+
+
+def _exit_now():
+    _kill_everything_else()
+    os._exit(0)
+
+
 def _set_nondumpable():
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -173,10 +196,11 @@ def _run(req):
     for pipe in (proc.stdout, proc.stderr):
         os.set_blocking(pipe.fileno(), False)
         selector.register(pipe.fileno(), selectors.EVENT_READ)
+    selector.register(0, selectors.EVENT_READ)  # the host's stream: EOF means stop now
     timed_out = truncated = False
     deadline = started + timeout
     exited_at = None
-    while selector.get_map():
+    while len(selector.get_map()) > (1 if 0 in selector.get_map() else 0):
         now = time.monotonic()
         if now >= deadline:
             timed_out = True
@@ -187,6 +211,13 @@ def _run(req):
             if now - exited_at > 0.05:
                 break
         for key, _ in selector.select(timeout=min(0.05, max(0.0, deadline - now))):
+            if key.fd == 0:
+                if _host_gone():
+                    with contextlib.suppress(OSError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    _exit_now()
+                selector.unregister(0)  # a byte arrived early: keep it for the next request
+                continue
             try:
                 chunk = os.read(key.fd, 65536)
             except BlockingIOError:
@@ -348,7 +379,17 @@ def handle(req):
 def main():
     _set_nondumpable()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    for line in sys.stdin.buffer:
+    os.set_blocking(0, True)
+    while True:
+        newline = _STDIN.find(b"\n")
+        if newline < 0:
+            chunk = os.read(0, 1 << 20)
+            if not chunk:
+                _exit_now()
+            _STDIN.extend(chunk)
+            continue
+        line = bytes(_STDIN[:newline])
+        del _STDIN[: newline + 1]
         req = {}
         try:
             req = json.loads(line)

@@ -108,11 +108,9 @@ class BwrapSandbox(AgentSandbox):
         return self._proc.poll() is None
 
     def _teardown(self) -> None:
-        self._selector.close()
+        # Kill first: the EOF wakes any thread still waiting on this sandbox's answer. The
+        # selector and pipes are left to the garbage collector for the same reason.
         if self._proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, 9)
         self._proc.wait(timeout=5)
-        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
-            if pipe:
-                pipe.close()

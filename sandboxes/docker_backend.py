@@ -74,16 +74,11 @@ class DockerSandbox(AgentSandbox):
         super().__init__(limits)
         self._client = client or docker_client()
         limits = self.limits
+        api = self._client.api
         try:
-            self._container = self._client.containers.create(
-                image,
-                command=AGENT_COMMAND,
-                stdin_open=True,
-                detach=True,
+            host_config = api.create_host_config(
                 auto_remove=True,
                 network_mode="none",
-                network_disabled=True,
-                user=SANDBOX_USER,
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 read_only=True,
@@ -93,11 +88,24 @@ class DockerSandbox(AgentSandbox):
                 memswap_limit=limits.memory_bytes * 2,
                 pids_limit=limits.max_processes * 2,
                 nano_cpus=int(limits.cpus * 1e9),
-                working_dir=WORKDIR,
-                labels={LABEL: "1", f"{LABEL}.owner": str(os.getpid())},
-                volumes={str(agent_dir()): {"bind": AGENT_MOUNT, "mode": "ro"},
-                         str(state_dir): {"bind": "/state", "mode": "ro"}},
+                binds={str(agent_dir()): {"bind": AGENT_MOUNT, "mode": "ro"},
+                       str(state_dir): {"bind": "/state", "mode": "ro"}},
             )
+            config = api.create_container_config(
+                image,
+                AGENT_COMMAND,
+                stdin_open=True,
+                user=SANDBOX_USER,
+                working_dir=WORKDIR,
+                network_disabled=True,
+                labels={LABEL: "1", f"{LABEL}.owner": str(os.getpid())},
+                host_config=host_config,
+            )
+            # The SDK has no parameter for it: when our end of the stream closes (a crash
+            # included), the agent reads EOF and exits, and auto_remove deletes the container.
+            config["StdinOnce"] = True
+            created = api.create_container_from_config(config)
+            self._container = self._client.containers.get(created["Id"])
         except Exception as exc:
             raise SandboxError(f"cannot create a sandbox container from {image!r}: {exc}") from None
         try:
@@ -114,11 +122,13 @@ class DockerSandbox(AgentSandbox):
         return True  # a failed call closes the sandbox; no API round trip per check
 
     def _teardown(self) -> None:
-        with contextlib.suppress(Exception):
-            self._sock.close()
-        # already gone (auto_remove) or the daemon is down: gc() catches the rest
+        # Remove first: the stream's EOF wakes any thread still waiting on this sandbox.
+        # Already gone (auto_remove) or the daemon is down: gc() catches the rest.
         with contextlib.suppress(Exception):
             self._container.remove(force=True)
+        with contextlib.suppress(Exception):
+            self._sock.shutdown(socket.SHUT_RDWR)
+            self._sock.close()
 
 
 def gc(client: Any = None) -> int:

@@ -28,6 +28,7 @@ class WarmPool:
         self.max_idle = max_idle
         self._idle: OrderedDict[Path, list[Sandbox]] = OrderedDict()
         self._lock = threading.Lock()
+        self._busy: set[Sandbox] = set()
         self.started = 0
         self.reused = 0
         _POOLS.add(self)
@@ -52,12 +53,18 @@ class WarmPool:
                 box = boxes.pop()
                 if box.alive():
                     self.reused += 1
+                    self._busy.add(box)
                     return box
                 box.close()
         self.started += 1
-        return self.start(state_dir, self.limits)
+        box = self.start(state_dir, self.limits)
+        with self._lock:
+            self._busy.add(box)
+        return box
 
     def _give_back(self, state_dir: Path, box: Sandbox) -> None:
+        with self._lock:
+            self._busy.discard(box)
         if not box.alive():
             box.close()
             return
@@ -74,11 +81,20 @@ class WarmPool:
             old.close()
 
     def close(self) -> None:
+        """Close the idle sandboxes (busy ones return and are kept or closed as usual)."""
         with self._lock:
             boxes = [b for v in self._idle.values() for b in v]
             self._idle.clear()
         for box in boxes:
             box.close()
+
+    def abort(self) -> None:
+        """Close every sandbox, busy ones too: their checks fail at once (Ctrl-C, shutdown)."""
+        with self._lock:
+            busy = list(self._busy)
+        for box in busy:
+            box.close()
+        self.close()
 
     def __enter__(self) -> WarmPool:
         return self
@@ -90,4 +106,4 @@ class WarmPool:
 @atexit.register
 def _close_all_pools() -> None:
     for pool in list(_POOLS):
-        pool.close()
+        pool.abort()

@@ -97,6 +97,7 @@ class ShellExecVerifier(BaseVerifier):
         self._references: dict[tuple[str, str], CheckResult] = {}
         self._ref_lock = threading.Lock()
         self.stats = {"checks": 0, "sandbox_failures": 0}
+        self._cancelled = threading.Event()  # set by Ctrl-C in a batch: no new checks start
 
     def params(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -120,6 +121,8 @@ class ShellExecVerifier(BaseVerifier):
         except SandboxError as exc:
             raise VerifierError(f"cannot build the pivot state: {exc}") from None
         for attempt in (1, 2):
+            if self._cancelled.is_set():
+                raise VerifierError("verification was cancelled")
             try:
                 result = self.runtime.check_state(state, steps, self.limits)
                 self.stats["checks"] += 1
@@ -157,7 +160,10 @@ class ShellExecVerifier(BaseVerifier):
         if isinstance(ref_steps, str):
             raise VerifierError(f"pivot {pivot.id!r}: the reference cannot be executed: {ref_steps}")
         spec = state_spec(pivot)
-        ref_result = self._reference_result(pivot, spec, ref_steps)
+        try:
+            ref_result = self._reference_result(pivot, spec, ref_steps)
+        except SandboxError as exc:
+            raise VerifierError(f"pivot {pivot.id!r}: the reference could not run: {exc}") from None
         try:
             result = self._run(spec, steps)
         except SandboxError as exc:
@@ -193,8 +199,18 @@ class ShellExecVerifier(BaseVerifier):
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         if len(actions) <= 1 or self.concurrency == 1:
             return [self._verify(a, p) for a, p in zip(actions, pivots)]
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="shell_exec") as executor:
+        self._cancelled.clear()
+        executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="shell_exec")
+        try:
             return list(executor.map(self._verify, actions, pivots))
+        except BaseException:
+            # Ctrl-C or a broken verifier: stop the running checks now instead of waiting them out.
+            self._cancelled.set()
+            executor.shutdown(wait=False, cancel_futures=True)
+            self.runtime.pool.abort()
+            raise
+        finally:
+            executor.shutdown(wait=True)
 
 
 def _side(result: CheckResult, limit: int = 2000) -> dict[str, Any]:
