@@ -181,7 +181,7 @@ def sandbox_gc() -> None:
 @click.option("--backend", type=click.Choice(["auto", "docker", "bwrap"]), default="auto", show_default=True)
 def sandbox_info(backend: str) -> None:
     """Say which backend would be used, and why."""
-    from pivotrl.sandboxes.select import choose_backend
+    from pivotrl.sandboxes.choose import choose_backend
 
     try:
         choice = choose_backend(backend, build=False)

@@ -7,9 +7,9 @@ import threading
 from dataclasses import dataclass
 
 from pivotrl.sandboxes.base import CheckResult, Limits, Step
+from pivotrl.sandboxes.choose import BackendChoice, choose_backend
 from pivotrl.sandboxes.image import cache_dir, rootfs_id
 from pivotrl.sandboxes.pool import WarmPool
-from pivotrl.sandboxes.select import BackendChoice, choose_backend
 from pivotrl.sandboxes.state import StateCache, StateSpec
 
 

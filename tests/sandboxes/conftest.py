@@ -16,7 +16,7 @@ BACKENDS = ["docker", "bwrap"]
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request):
     """Each backend in turn; built on first use (root needed for debootstrap)."""
-    from pivotrl.sandboxes.select import choose_backend
+    from pivotrl.sandboxes.choose import choose_backend
 
     try:
         choose_backend(request.param, build=os.geteuid() == 0)
