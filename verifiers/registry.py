@@ -24,6 +24,7 @@ for _name, _target in {
     "fuzzy": "pivotrl.verifiers.fuzzy:FuzzyVerifier",
     "search_overlap": "pivotrl.verifiers.search_overlap:SearchOverlapVerifier",
     "shell_exec": "pivotrl.verifiers.shell_exec:ShellExecVerifier",
+    "llm_judge": "pivotrl.verifiers.llm_judge:LLMJudgeVerifier",
     "any_of": "pivotrl.verifiers.combinators:AnyOf",
     "all_of": "pivotrl.verifiers.combinators:AllOf",
     "weighted": "pivotrl.verifiers.combinators:Weighted",

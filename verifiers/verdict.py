@@ -52,5 +52,10 @@ class Verdict:
             f"{source} must return a Verdict, a bool or a number, got {type(value).__name__}: {value!r:.80}"
         )
 
+    @property
+    def skipped(self) -> bool:
+        """The verifier could not decide and asks the trainer to drop the sample (TRL: None)."""
+        return bool(self.details.get("skip"))
+
     def to_dict(self) -> dict[str, Any]:
         return {"score": self.score, "equivalent": self.equivalent, "reason": self.reason, "details": self.details}

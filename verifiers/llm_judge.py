@@ -1,0 +1,165 @@
+"""``llm_judge``: an LLM decides whether the candidate is equivalent to the reference, for
+actions no program can settle (replies, plans, queries a corpus can't decide).
+
+Any OpenAI-compatible endpoint. Answers are cached on disk; failures follow an explicit
+policy (``error`` raises, ``zero`` scores 0, ``none`` marks the sample skipped so TRL can drop
+it) and are counted in ``stats``: a dead or babbling judge is never silently scored.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from pivotrl.errors import VerifierError
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.judge_cache import JudgeCache, cache_key
+from pivotrl.verifiers.judge_parse import parse_answer, yes_probability
+from pivotrl.verifiers.judge_prompt import JudgeTemplate, render_action, render_state, render_tools
+from pivotrl.verifiers.llm_client import ChatClient, ChatResult, ClientConfig
+from pivotrl.verifiers.verdict import Verdict
+
+FAILURE_POLICIES = ("error", "zero", "none")
+
+
+def default_cache_path() -> Path:
+    if os.environ.get("PIVOTRL_CACHE"):
+        root = Path(os.environ["PIVOTRL_CACHE"])
+    elif os.geteuid() == 0:
+        root = Path("/var/cache/pivotrl")
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "pivotrl"
+    return root / "judge.sqlite"
+
+
+class LLMJudgeVerifier(BaseVerifier):
+    """Parameters: ``base_url``, ``model``, ``api_key_env``, ``timeout``, ``max_retries``,
+    ``concurrency`` (the client); ``template`` (``{"system", "user"}`` or a user-message
+    string; placeholders ``{state}``, ``{tools}``, ``{reference}``, ``{candidate}``, Jinja when
+    it contains ``{{``); ``temperature``, ``max_tokens``; ``logprobs`` (ask for token
+    log-probabilities) and ``graded`` (score = P(yes) from them when the server sends them);
+    ``on_failure`` (error | zero | none); ``cache`` (True, False or a path);
+    ``check_connection`` (probe the endpoint at construction)."""
+
+    name = "llm_judge"
+
+    def __init__(self, base_url: str | None = None, model: str | None = None, api_key_env: str = "OPENAI_API_KEY",
+                 timeout: float = 60.0, max_retries: int = 3, concurrency: int = 8,
+                 template: str | dict[str, str] | None = None, temperature: float = 0.0, max_tokens: int = 128,
+                 logprobs: bool = False, graded: bool = False, on_failure: str = "error",
+                 cache: bool | str = True, check_connection: bool = True) -> None:
+        if on_failure not in FAILURE_POLICIES:
+            raise VerifierError(f"on_failure must be one of {', '.join(FAILURE_POLICIES)}, got {on_failure!r}")
+        self.client = ChatClient(ClientConfig(base_url, model, api_key_env, float(timeout), int(max_retries),
+                                              int(concurrency)))
+        self.model = self.client.config.model
+        if isinstance(template, dict):
+            if not {"system", "user"} <= set(template):
+                raise VerifierError("a judge template dict needs 'system' and 'user'")
+            self.template: JudgeTemplate | None = JudgeTemplate(template["system"], template["user"])
+        elif isinstance(template, str):
+            self.template = JudgeTemplate(JudgeTemplate.default().system, template)
+        else:
+            self.template = None  # per-domain default
+        self._template_spec = template
+        self.temperature = float(temperature)
+        self.max_tokens = int(max_tokens)
+        self.logprobs = bool(logprobs) or bool(graded)
+        self.graded = bool(graded)
+        self.on_failure = on_failure
+        self.cache = JudgeCache(default_cache_path() if cache is True else cache) if cache else None
+        self.stats = {"calls": 0, "cache_hits": 0, "failures": 0, "unparseable": 0}
+        self._stats_lock = threading.Lock()
+        if check_connection:
+            self.client.check_connection()
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.model}
+        if self._template_spec is not None:
+            out["template"] = self._template_spec
+        if self.graded:
+            out["graded"] = True
+        if self.on_failure != "error":
+            out["on_failure"] = self.on_failure
+        return out
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
+
+    def _template_for(self, pivot: PivotLike) -> JudgeTemplate:
+        return self.template or JudgeTemplate.default(getattr(pivot, "domain", None))
+
+    def _request(self, action: Action, pivot: PivotLike) -> tuple[str, list[dict[str, str]]]:
+        template = self._template_for(pivot)
+        fields = {"state": render_state(pivot.messages), "tools": render_tools(pivot.tools),
+                  "reference": render_action(reference_action(pivot)), "candidate": render_action(action)}
+        key = cache_key(self.model or "", template.fingerprint(), fields["state"], fields["reference"],
+                        fields["candidate"], f"{self.temperature}|{self.max_tokens}|{self.logprobs}")
+        return key, template.render(fields)
+
+    def _failure(self, reason: str, **details: Any) -> Verdict:
+        self._count("failures")
+        if self.on_failure == "error":
+            raise VerifierError(f"llm_judge ({self.client.config.base_url}, {self.model}): {reason}")
+        if self.on_failure == "none":
+            return Verdict(0.0, False, reason, {"skip": True, "judge_failure": reason, **details})
+        return Verdict(0.0, False, reason, {"judge_failure": reason, **details})
+
+    def _from_answer(self, answer: dict[str, Any], *, cached: bool) -> Verdict:
+        p_yes = answer.get("p_yes")
+        equivalent = bool(answer["equivalent"])
+        score = float(p_yes) if self.graded and p_yes is not None else float(equivalent)
+        details = {"judge_calls": 0 if cached else 1, "cached": cached, "how": answer.get("how"),
+                   "answer": answer.get("text", "")[:500]}
+        if p_yes is not None:
+            details["p_yes"] = p_yes
+        return Verdict(score, equivalent, f"judge: {answer.get('reason') or ('yes' if equivalent else 'no')}", details)
+
+    def _from_result(self, key: str, result: ChatResult | Exception) -> Verdict:
+        if isinstance(result, Exception):
+            return self._failure(f"judge unavailable after retries: {type(result).__name__}: {str(result)[:300]}")
+        parsed = parse_answer(result.text)
+        if parsed.equivalent is None:
+            self._count("unparseable")
+            return self._failure(parsed.reason, answer=result.text[:500], judge_calls=1)
+        answer = {"equivalent": parsed.equivalent, "reason": parsed.reason, "how": parsed.how,
+                  "text": result.text[:2000], "p_yes": yes_probability(result.logprobs)}
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return self._from_answer(answer, cached=False)
+
+    def _params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens}
+        if self.logprobs:
+            params.update(logprobs=True, top_logprobs=5)
+        return params
+
+    def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
+        return self._verify_valid_batch([action], [pivot])[0]
+
+    def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
+        verdicts: list[Verdict | None] = [None] * len(actions)
+        pending: dict[str, list[int]] = {}
+        requests: dict[str, list[dict[str, str]]] = {}
+        for i, (action, pivot) in enumerate(zip(actions, pivots)):
+            key, messages = self._request(action, pivot)
+            cached = self.cache.get(key) if self.cache is not None else None
+            if cached is not None:
+                self._count("cache_hits")
+                verdicts[i] = self._from_answer(cached, cached=True)
+            else:
+                pending.setdefault(key, []).append(i)
+                requests[key] = messages
+        if pending:
+            keys = list(pending)
+            self._count("calls", len(keys))
+            results = self.client.chat_batch([(requests[k], self._params()) for k in keys])
+            for key, result in zip(keys, results):
+                verdict = self._from_result(key, result)
+                for i in pending[key]:
+                    verdicts[i] = verdict
+        return verdicts  # type: ignore[return-value]
