@@ -134,6 +134,21 @@ def verifiers_cmd() -> None:
 
 
 @main.group()
+def judge() -> None:
+    """The LLM-judge path: a tiny local test server."""
+
+
+@judge.command("serve-test-model")
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+def judge_serve_test_model(port: int | None) -> None:
+    """Build a tiny random CPU model and serve it with `transformers serve` (OpenAI-compatible),
+    to try the judge path without a GPU. For real judging point llm_judge at `vllm serve`."""
+    from pivotrl.verifiers.judge_server import main as serve
+
+    serve(["--port", str(port)] if port else [])
+
+
+@main.group()
 def sandbox() -> None:
     """Build, inspect and clean up the execution sandboxes."""
 
