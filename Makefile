@@ -37,6 +37,7 @@ format: setup
 bench: sandbox
 	$(BIN)/python -m pivotrl.benchmarks.verifier_throughput
 	$(BIN)/python -m pivotrl.benchmarks.sandbox_throughput
+	$(BIN)/python -m pivotrl.benchmarks.judge_throughput
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
