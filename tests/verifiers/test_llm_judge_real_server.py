@@ -17,13 +17,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def model_dir(tmp_path_factory):
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from pivotrl.verifiers.tiny_model_server import TinyServer, build_tiny_model
+    from pivotrl.verifiers.tiny_model_server import build_tiny_model
 
-    model = build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
-    with TinyServer(model) as running:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture(scope="module")
+def server(model_dir):
+    from pivotrl.verifiers.tiny_model_server import TinyServer
+
+    with TinyServer(model_dir) as running:
         yield running
 
 
@@ -48,12 +54,10 @@ def test_judge_round_trip_batch_and_cache(server, tmp_path):
     assert sum(v.details.get("cached", False) for v in again) == answered
 
 
-def test_killed_server_mid_run_follows_the_failure_policy(tmp_path):
-    pytest.importorskip("torch")
-    from pivotrl.verifiers.tiny_model_server import TinyServer, build_tiny_model
+def test_killed_server_mid_run_follows_the_failure_policy(model_dir):
+    from pivotrl.verifiers.tiny_model_server import TinyServer
 
-    model = build_tiny_model(tmp_path / "model")
-    with TinyServer(model) as running:
+    with TinyServer(model_dir) as running:
         verifier = get_verifier("llm_judge", base_url=running.base_url, model=running.model, max_tokens=200,
                                 on_failure="none", cache=False, max_retries=1, timeout=20, concurrency=2)
         killer = threading.Timer(1.0, running.kill)
@@ -64,3 +68,12 @@ def test_killed_server_mid_run_follows_the_failure_policy(tmp_path):
     assert time.monotonic() - started < 60
     assert any(v.skipped for v in verdicts)
     assert verifier.stats["failures"] >= 1
+
+
+def test_request_carries_the_rendered_template(server, tmp_path):
+    verifier = get_verifier("llm_judge", base_url=server.base_url, model=server.model, max_tokens=4,
+                            on_failure="zero", cache=False, template="REF: {reference}\nCAND: {candidate}")
+    key, messages = verifier._request(verifier.parse("Order 1000 leaves Monday."), pivots(1)[0])
+    assert messages[1]["content"] == "REF: replies: Your order 1000 ships on Monday.\nCAND: replies: Order 1000 leaves Monday."
+    assert len(key) == 64
+    assert verifier.verify("Order 1000 leaves Monday.", pivots(1)[0]).details.get("judge_calls", 1) == 1
