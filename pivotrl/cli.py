@@ -134,6 +134,65 @@ def verifiers_cmd() -> None:
 
 
 @main.group()
+def bench() -> None:
+    """Benchmarks of verifiers against ground truth."""
+
+
+def _is_bfcl(path: Path) -> bool:
+    return (path.parent / "possible_answer" / path.name).exists()
+
+
+@bench.command("agreement")
+@click.option("--data", "datasets", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Labeled pairs (JSONL) or a BFCL question file (its possible_answer/ beside it). Repeatable.")
+@click.option("--pivots", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Pivots for pairs that give pivot_id (default: NAME.pivots.jsonl beside NAME.pairs.jsonl).")
+@click.option("--verifier", "verifiers", multiple=True, required=True,
+              help="A verifier name, or a JSON spec {\"name\": ..., \"params\": {...}}. Repeatable.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap rounds for the 95% intervals.")
+@click.option("--disagreements", default=5, show_default=True, help="How many disagreements to list per verifier.")
+def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: tuple[str, ...], json_path: Path | None,
+                    html_path: Path | None, bootstrap: int, disagreements: int) -> None:
+    """How well verifiers agree with ground truth: accuracy, precision, recall, F1, kappa,
+    false-accept and false-reject rates with bootstrap intervals, per category."""
+    import json as _json
+
+    from pivotrl.benchmarks.agreement import agreement
+    from pivotrl.benchmarks.agreement_report import category_table, summary_table, write_html, write_json
+    from pivotrl.benchmarks.bfcl import load_bfcl
+    from pivotrl.benchmarks.labeled import load_labeled
+
+    specs = [_json.loads(v) if v.strip().startswith("{") else v for v in verifiers]
+    results = []
+    try:
+        for path in datasets:
+            pairs = load_bfcl(path) if _is_bfcl(path) else load_labeled(path, pivots)
+            with console.status(f"verifying {len(pairs)} pairs of {path.name}"):
+                result = agreement(pairs, specs, dataset=path.name, bootstrap=bootstrap,
+                                   max_disagreements=disagreements)
+            results.append(result)
+            console.print(summary_table(result))
+            for r in result.results:
+                console.print(category_table(r))
+                for d in r.disagreements:
+                    console.print(f"  [dim]{escape(d['category'])}[/] label={d['label']} verdict={d['verdict']}: "
+                                  f"{escape(d['reason'][:160])}", highlight=False, soft_wrap=True)
+    except PivotRLError as exc:
+        _fail(exc)
+    if json_path:
+        write_json(results, json_path)
+        console.print(f"figures -> {json_path}", highlight=False)
+    if html_path:
+        try:
+            write_html(results, html_path)
+        except ImportError:
+            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+        console.print(f"report -> {html_path}", highlight=False)
+
+
+@main.group()
 def judge() -> None:
     """The LLM-judge path: a tiny local test server."""
 
