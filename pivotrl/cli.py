@@ -49,6 +49,11 @@ def demo() -> None:
     console.print(table)
     console.print("reference reward: the demonstrated action scored by its own verifier (gold self-check, 1.0 "
                   "expected).\nperturbed reward: the same action with one wrong value (0.0 expected).")
+    from pivotrl.benchmarks.agreement_report import summary_table
+    from pivotrl.demo import run_agreement
+
+    for result in run_agreement():
+        console.print(summary_table(result))
     if any(r.reference_reward < 1.0 for r in rows):
         sys.exit(1)
 
@@ -202,7 +207,7 @@ def judge() -> None:
 def judge_serve_test_model(port: int | None) -> None:
     """Build a tiny random CPU model and serve it with `transformers serve` (OpenAI-compatible),
     to try the judge path without a GPU. For real judging point llm_judge at `vllm serve`."""
-    from pivotrl.verifiers.tiny_model_server import main as serve
+    from pivotrl.verifiers.judge_server import main as serve
 
     serve(["--port", str(port)] if port else [])
 
