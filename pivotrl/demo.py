@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from statistics import mean
 
 import gymnasium as gym
@@ -54,3 +56,23 @@ def run_domain(domain: str) -> DomainRow:
 
 def run_demo() -> list[DomainRow]:
     return [run_domain(domain) for domain in DOMAINS]
+
+
+def shipped_labeled_sets() -> dict[str, Path]:
+    """The labeled agreement sets shipped in pivotrl.benchmarks/data, by domain."""
+    root = Path(str(resources.files("pivotrl.benchmarks").joinpath("data")))
+    return {domain: root / f"{domain}.pairs.jsonl" for domain in DOMAINS if (root / f"{domain}.pairs.jsonl").exists()}
+
+
+def run_agreement(bootstrap: int = 300) -> list:
+    """Each shipped labeled set against its domain's verifier (and exact, the string-match
+    baseline PivotRL improves on)."""
+    from pivotrl.benchmarks.agreement import agreement
+    from pivotrl.benchmarks.labeled import load_labeled
+
+    results = []
+    for domain, path in shipped_labeled_sets().items():
+        verifiers = [DOMAINS[domain].verifier["name"], "exact"]
+        results.append(agreement(load_labeled(path), verifiers, dataset=f"{domain} ({path.name})",
+                                 bootstrap=bootstrap, max_disagreements=3))
+    return results
