@@ -1,7 +1,8 @@
 """Canonicalise tool-call arguments against the tool's JSON schema.
 
 Two calls that mean the same thing should canonicalise to values that compare equal:
-strings coerced to the declared type, omitted optional arguments filled from defaults,
+strings coerced to the declared type, omitted optional arguments filled from defaults
+(the schema's ``default``, else one the description states in prose),
 strings normalised as configured, URLs canonicalised. Comparison then allows a numeric
 tolerance where a number is declared. ``true`` is never an integer.
 """
@@ -20,6 +21,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from w3lib.url import canonicalize_url
+
+from pivotrl.verifiers.described_defaults import MISSING as _NO_DEFAULT
+from pivotrl.verifiers.described_defaults import described_default
 
 _MISSING = object()
 _TRUE = {"true", "yes", "1"}
@@ -159,9 +163,11 @@ def _coerce_scalar(value: Any, type_name: str) -> Any:
 class Canonicalizer:
     """Applies one string and number policy; stateless, safe to share between threads."""
 
-    def __init__(self, strings: StringPolicy | None = None, numbers: NumberPolicy | None = None) -> None:
+    def __init__(self, strings: StringPolicy | None = None, numbers: NumberPolicy | None = None,
+                 prose_defaults: bool = True) -> None:
         self.strings = strings or StringPolicy()
         self.numbers = numbers or NumberPolicy()
+        self.prose_defaults = prose_defaults
 
     def arguments(self, args: Mapping[str, Any], parameters: Mapping[str, Any]) -> dict[str, Any]:
         """Canonical top-level arguments (a dict) for a tool's ``parameters`` schema."""
@@ -237,8 +243,12 @@ class Canonicalizer:
                 continue  # an explicit null for an optional argument means "not given"
             out[key] = self.value(val, sub, depth + 1) if sub is not None else val
         for key, sub in properties.items():
-            if key not in out and isinstance(sub, Mapping) and "default" in sub:
+            if key in out or key in required or not isinstance(sub, Mapping):
+                continue
+            if "default" in sub:
                 out[key] = self.value(sub["default"], sub, depth + 1)
+            elif self.prose_defaults and (stated := described_default(sub)) is not _NO_DEFAULT:
+                out[key] = self.value(stated, sub, depth + 1)
         return out
 
     def equal(self, a: Any, b: Any) -> bool:

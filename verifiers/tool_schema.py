@@ -55,7 +55,8 @@ class ToolSchemaVerifier(BaseVerifier):
     numeric tolerance (``rel_tol``, ``abs_tol``); ``text_match`` says how a text reply is
     compared when the reference is a text reply: ``kind`` (any text reply, as NeMo Gym's
     argument-comparison server does), ``exact`` or ``fuzzy`` (rapidfuzz token-set ratio
-    at ``text_threshold``).
+    at ``text_threshold``). ``prose_defaults`` fills an omitted optional argument from a
+    default its description states ("Default is 7") when the schema has no ``default``.
     """
 
     name = "tool_schema"
@@ -71,6 +72,7 @@ class ToolSchemaVerifier(BaseVerifier):
         abs_tol: float = 0.0,
         text_match: TextMatch = "kind",
         text_threshold: float = 85.0,
+        prose_defaults: bool = True,
     ) -> None:
         if mode not in ("binary", "fractional", "f1"):
             raise VerifierError(f"tool_schema mode must be binary, fractional or f1, got {mode!r}")
@@ -83,17 +85,18 @@ class ToolSchemaVerifier(BaseVerifier):
         self.text_threshold = float(text_threshold)
         self.strings = StringPolicy(case_sensitive, collapse_whitespace, strip_punctuation, unicode_form)
         self.numbers = NumberPolicy(float(rel_tol), float(abs_tol))
-        self.canon = Canonicalizer(self.strings, self.numbers)
+        self.prose_defaults = bool(prose_defaults)
+        self.canon = Canonicalizer(self.strings, self.numbers, self.prose_defaults)
 
     def params(self) -> dict[str, Any]:
         defaults = ToolSchemaVerifier.__init__.__defaults__ or ()
         current = (
             self.mode, self.strings.case_sensitive, self.strings.collapse_whitespace,
             self.strings.strip_punctuation, self.strings.unicode_form, self.numbers.rel_tol,
-            self.numbers.abs_tol, self.text_match, self.text_threshold,
+            self.numbers.abs_tol, self.text_match, self.text_threshold, self.prose_defaults,
         )
         names = ("mode", "case_sensitive", "collapse_whitespace", "strip_punctuation", "unicode_form",
-                 "rel_tol", "abs_tol", "text_match", "text_threshold")
+                 "rel_tol", "abs_tol", "text_match", "text_threshold", "prose_defaults")
         return {n: v for n, v, d in zip(names, current, defaults) if v != d}
 
     # -- single calls ---------------------------------------------------------------
