@@ -1,0 +1,153 @@
+"""Score sampled actions at their pivots with each pivot's own verifier.
+
+Shared by the TRL and verl adapters and by ``PivotGRPOTrainer``: pivots are looked up by id,
+verifiers are built once per spec (the pivot's recorded ``verifier``, else its domain's
+default), and a mixed batch is split per verifier so every verifier's batch path runs once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pivotrl.errors import DataError, VerifierError
+from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.io import load_pivots
+from pivotrl.pivot_envs.records import Pivot
+from pivotrl.verifiers import Verdict, Verifier, get_verifier
+
+logger = logging.getLogger(__name__)
+
+PivotSource = str | os.PathLike[str] | Iterable[Pivot | Mapping[str, Any]]
+#: Verifiers that wait on a server or a sandbox: worth running off the caller's thread.
+IO_BOUND_VERIFIERS = frozenset({"llm_judge", "shell_exec"})
+
+
+def as_pivots(source: PivotSource) -> list[Pivot]:
+    """Pivots from a path (JSONL, JSON, Parquet), a list of records or of ``Pivot`` objects."""
+    if isinstance(source, (str, os.PathLike)):
+        return load_pivots(source)
+    out = []
+    for i, item in enumerate(source):
+        if isinstance(item, Pivot):
+            out.append(item)
+        elif isinstance(item, Mapping):
+            try:
+                out.append(Pivot.from_dict(item))
+            except DataError as exc:
+                raise exc.located(path="<pivots>", line=i + 1) from None
+        else:
+            raise DataError(f"expected a Pivot or a pivot record, found {type(item).__name__}", line=i + 1)
+    return out
+
+
+def verifier_spec(pivot: Pivot) -> dict[str, Any]:
+    """The verifier a pivot is scored by: the one it was profiled with, else its domain's."""
+    spec = pivot.verifier or default_verifier(pivot.domain)
+    return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+
+
+def _spec_key(spec: Mapping[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)
+
+
+def action_of(completion: Any) -> Any:
+    """What a verifier parses from a trainer's completion: the text of a standard completion,
+    or the first assistant message of a conversational one (a list of messages)."""
+    if isinstance(completion, list):
+        for message in completion:
+            if isinstance(message, Mapping) and message.get("role") == "assistant":
+                return dict(message)
+        return completion[0] if completion else ""
+    return completion
+
+
+class PivotScorer:
+    """Looks pivots up by id and scores actions with their verifiers.
+
+    ``verifier`` overrides every pivot's own (a name, a spec dict, a function or an instance);
+    a warning says so when it differs from what the pivots record, because the verifier used
+    online must be the one used for profiling. All verifiers are built here, at construction,
+    so a missing dependency fails before training starts.
+    """
+
+    def __init__(self, pivots: PivotSource, verifier: Any = None) -> None:
+        self.pivots: dict[str, Pivot] = {}
+        for pivot in as_pivots(pivots):
+            if pivot.id in self.pivots and self.pivots[pivot.id] != pivot:
+                raise DataError(f"two different pivots share the id {pivot.id!r}; ids must be unique",
+                                field="id")
+            self.pivots[pivot.id] = pivot
+        if not self.pivots:
+            raise DataError("no pivots to score: pass at least one pivot")
+        self._lock = threading.Lock()
+        self._by_spec: dict[str, Verifier] = {}
+        self._override: Verifier | None = get_verifier(verifier) if verifier is not None else None
+        if self._override is not None:
+            recorded = {_spec_key(verifier_spec(p)) for p in self.pivots.values() if p.verifier}
+            spec = getattr(self._override, "spec", None)
+            mine = _spec_key(spec()) if callable(spec) else None
+            if recorded and mine not in recorded:
+                logger.warning("verifier %s overrides the one the pivots were profiled with (%s): rewards "
+                               "will not match profiling", mine or self._override, sorted(recorded))
+        for pivot in self.pivots.values():
+            self.verifier_for(pivot)
+
+    def pivot(self, pivot_id: Any) -> Pivot:
+        try:
+            return self.pivots[str(pivot_id)]
+        except KeyError:
+            sample = ", ".join(sorted(self.pivots)[:3])
+            raise DataError(f"unknown pivot_id {pivot_id!r}: not among the {len(self.pivots)} pivots given "
+                            f"(e.g. {sample}); pass the pivot file the dataset was built from",
+                            field="pivot_id") from None
+
+    def verifier_for(self, pivot: Pivot) -> Verifier:
+        if self._override is not None:
+            return self._override
+        spec = verifier_spec(pivot)
+        key = _spec_key(spec)
+        with self._lock:
+            built = self._by_spec.get(key)
+            if built is None:
+                built = self._by_spec[key] = get_verifier(spec)
+        return built
+
+    @property
+    def verifiers(self) -> list[Verifier]:
+        return [self._override] if self._override is not None else list(self._by_spec.values())
+
+    @property
+    def io_bound(self) -> bool:
+        """Whether some verifier waits on a server or a sandbox (then async callers offload it)."""
+        return any(getattr(v, "name", "") in IO_BOUND_VERIFIERS or hasattr(v, "averify_batch")
+                   for v in self.verifiers)
+
+    def score(self, actions: Sequence[Any], pivots: Sequence[Pivot]) -> list[Verdict]:
+        """One verdict per action, in order; each verifier's batch path runs once per call.
+        A broken verifier raises (VerifierError): it is never read as reward 0."""
+        if len(actions) != len(pivots):
+            raise ValueError(f"score got {len(actions)} actions but {len(pivots)} pivots")
+        groups: dict[int, tuple[Verifier, list[int]]] = {}
+        for i, pivot in enumerate(pivots):
+            verifier = self.verifier_for(pivot)
+            groups.setdefault(id(verifier), (verifier, []))[1].append(i)
+        verdicts: list[Verdict | None] = [None] * len(actions)
+        for verifier, idx in groups.values():
+            results = verifier.verify_batch([actions[i] for i in idx], [pivots[i] for i in idx])
+            if len(results) != len(idx):
+                raise VerifierError(f"verifier {getattr(verifier, 'name', verifier)!r} returned {len(results)} "
+                                    f"verdicts for {len(idx)} actions")
+            for i, verdict in zip(idx, results):
+                try:
+                    verdicts[i] = Verdict.coerce(verdict, source=f"verifier {getattr(verifier, 'name', '?')!r}")
+                except TypeError as exc:
+                    raise VerifierError(str(exc)) from None
+        return verdicts  # type: ignore[return-value]
+
+    def score_ids(self, actions: Sequence[Any], pivot_ids: Sequence[Any]) -> list[Verdict]:
+        return self.score(actions, [self.pivot(pid) for pid in pivot_ids])
