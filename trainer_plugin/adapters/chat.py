@@ -46,3 +46,11 @@ def tools_json(tools: Sequence[Mapping[str, Any]]) -> str:
     """Tool schemas as one JSON string: TRL's SFT/DPO trainers read a ``tools`` column in this
     form, and a string survives Arrow unchanged whatever the schemas look like."""
     return json.dumps(list(tools), ensure_ascii=False, sort_keys=True)
+
+
+def render_prompt(tokenizer: Any, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> str:
+    """The text a chat model continues at this pivot: its chat template over the messages and
+    the pivot's tool schemas, with the generation prompt (``None`` tools when there are none:
+    some templates render tool boilerplate for an empty list)."""
+    return tokenizer.apply_chat_template(columnar_messages(messages), tools=list(tools) or None,
+                                         add_generation_prompt=True, tokenize=False)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError
-from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
+from pivotrl.trainer_plugin.adapters.chat import columnar_messages, render_prompt, tools_json
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, action_of, as_pivots, verifier_spec
 from pivotrl.verifiers import Verdict
 
@@ -25,14 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: Columns ``pivots_to_trl_dataset`` writes; TRL hands every column but ``prompt`` to the reward.
 COLUMNS = ("prompt", "pivot_id", "domain", "tools", "verifier")
-
-
-def render_prompt(tokenizer: Any, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> str:
-    """The text a chat model continues at this pivot: its chat template over the messages and
-    the pivot's tool schemas, with the generation prompt (``None`` tools when there are none:
-    some templates render tool boilerplate for an empty list)."""
-    return tokenizer.apply_chat_template(columnar_messages(messages), tools=list(tools) or None,
-                                         add_generation_prompt=True, tokenize=False)
+__all__ = ["COLUMNS", "pivots_to_trl_dataset", "render_prompt", "trl_reward_func"]
 
 
 def pivots_to_trl_dataset(pivots: PivotSource, *, tokenizer: Any = None) -> Any:

@@ -1,0 +1,148 @@
+"""Sampling G actions per pivot for ``PivotGRPOTrainer``: with the Hugging Face model being
+trained (``generate``), or from an OpenAI-compatible endpoint serving the same weights.
+
+Both return token ids under the trainer's tokenizer and the sampler's own log-probs (at the
+sampling temperature), so the trainer can score the same tokens and report how far the
+sampler's numbers drift from its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pivotrl.pivot_envs.records import Pivot
+from pivotrl.trainer_plugin.adapters.chat import render_prompt
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """One sampled action at a pivot. ``completion_ids`` end with the end-of-turn token when
+    the model stopped (it learns to stop); ``sampler_logprobs`` align with them, or are None."""
+
+    pivot: Pivot
+    prompt_ids: list[int]
+    completion_ids: list[int]
+    text: str
+    sampler_logprobs: list[float] | None = None
+    truncated: bool = False
+
+
+class Sampler(Protocol):
+    """Returns, for each pivot in order, exactly ``g`` rollouts."""
+
+    def sample(self, pivots: Sequence[Pivot], g: int) -> list[list[Rollout]]: ...
+
+
+def _trim(ids: list[int], stop: set[int], pad: int | None) -> tuple[list[int], bool]:
+    """Cut a generated row after its first stop token; the rest is padding. Returns the ids and
+    whether the row ran out of tokens before stopping."""
+    for i, tok in enumerate(ids):
+        if tok in stop:
+            return ids[: i + 1], False
+    while ids and pad is not None and ids[-1] == pad and pad not in stop:
+        ids = ids[:-1]
+    return ids, True
+
+
+class HFSampler:
+    """Samples with a local ``transformers`` model (the policy itself, so on-policy): one
+    ``generate`` call per pivot with ``num_return_sequences=g``, log-probs from the processed
+    scores (temperature applied as the loss applies it)."""
+
+    def __init__(self, model: Any, tokenizer: Any, *, max_new_tokens: int = 256, temperature: float = 1.0,
+                 top_p: float = 1.0) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_new_tokens = max_new_tokens
+        self.temperature = temperature
+        self.top_p = top_p
+        eos = getattr(model.generation_config, "eos_token_id", None)
+        if eos is None:
+            eos = tokenizer.eos_token_id
+        self.stop = set(eos if isinstance(eos, list) else [eos])
+        self.pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else next(iter(self.stop))
+
+    def sample(self, pivots: Sequence[Pivot], g: int) -> list[list[Rollout]]:
+        import torch
+
+        device = next(self.model.parameters()).device
+        was_training = self.model.training
+        self.model.eval()
+        out: list[list[Rollout]] = []
+        try:
+            for pivot in pivots:
+                prompt = render_prompt(self.tokenizer, pivot.messages, pivot.tools)
+                prompt_ids = self.tokenizer(prompt, add_special_tokens=False).input_ids
+                input_ids = torch.tensor([prompt_ids], device=device)
+                with torch.no_grad():
+                    gen = self.model.generate(
+                        input_ids, attention_mask=torch.ones_like(input_ids), do_sample=True,
+                        temperature=self.temperature, top_p=self.top_p, top_k=0, max_new_tokens=self.max_new_tokens,
+                        num_return_sequences=g, return_dict_in_generate=True, output_scores=True,
+                        pad_token_id=self.pad,
+                    )
+                    scores = self.model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
+                new = gen.sequences[:, len(prompt_ids):].tolist()
+                group = []
+                for row, row_scores in zip(new, scores.tolist()):
+                    ids, truncated = _trim(row, self.stop, self.pad)
+                    text = self.tokenizer.decode(ids, skip_special_tokens=True)
+                    group.append(Rollout(pivot, prompt_ids, ids, text, row_scores[: len(ids)], truncated))
+                out.append(group)
+        finally:
+            self.model.train(was_training)
+        return out
+
+
+class EndpointSampler:
+    """Samples from an OpenAI-compatible server (vLLM, ``transformers serve``) that serves the
+    policy's current weights; syncing them is the caller's job. The server must return the raw
+    completion text (no server-side tool-call parser), as the trainer re-tokenizes it with its
+    own tokenizer; ``g`` requests are sent per pivot, since some servers ignore ``n``."""
+
+    def __init__(self, client: Any, tokenizer: Any, *, max_new_tokens: int = 256, temperature: float = 1.0,
+                 top_p: float = 1.0, send_tools: bool = True) -> None:
+        self.client = client  # pivotrl.verifiers.llm_client.ChatClient
+        self.tokenizer = tokenizer
+        self.max_new_tokens = max_new_tokens
+        self.temperature = temperature
+        self.top_p = top_p
+        self.send_tools = send_tools
+        self.end_ids = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
+
+    def sample(self, pivots: Sequence[Pivot], g: int) -> list[list[Rollout]]:
+        from pivotrl.errors import PivotRLError
+        from pivotrl.trainer_plugin.adapters.chat import columnar_messages
+
+        requests = []
+        for pivot in pivots:
+            params: dict[str, Any] = {"temperature": self.temperature, "top_p": self.top_p,
+                                      "max_tokens": self.max_new_tokens, "logprobs": True}
+            if self.send_tools and pivot.tools:
+                params["tools"] = pivot.tools
+            requests += [(columnar_messages(pivot.messages), params)] * g
+        results = self.client.chat_batch(requests)
+        out: list[list[Rollout]] = []
+        for i, pivot in enumerate(pivots):
+            prompt_ids = self.tokenizer(render_prompt(self.tokenizer, pivot.messages, pivot.tools),
+                                        add_special_tokens=False).input_ids
+            group = []
+            for result in results[i * g:(i + 1) * g]:
+                if isinstance(result, Exception):  # after the client's retries: the run cannot go on blind
+                    raise PivotRLError(f"sampling endpoint failed for pivot {pivot.id}: {type(result).__name__}: "
+                                       f"{result}") from result
+                truncated = result.finish_reason == "length"
+                ids = self.tokenizer(result.text, add_special_tokens=False).input_ids
+                if not truncated:
+                    ids = ids + self.end_ids
+                lps = [t["logprob"] for t in result.logprobs] if result.logprobs else None
+                if lps is not None and len(lps) != len(ids):
+                    lps = None  # the server tokenized differently: no per-token comparison possible
+                group.append(Rollout(pivot, prompt_ids, ids, result.text, lps, truncated))
+            out.append(group)
+        return out
