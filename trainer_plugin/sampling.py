@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import render_prompt
 
@@ -101,31 +102,58 @@ class HFSampler:
 
 class EndpointSampler:
     """Samples from an OpenAI-compatible server (vLLM, ``transformers serve``) that serves the
-    policy's current weights; syncing them is the caller's job. The server must return the raw
-    completion text (no server-side tool-call parser), as the trainer re-tokenizes it with its
-    own tokenizer; ``g`` requests are sent per pivot, since some servers ignore ``n``."""
+    policy's current weights; syncing them is the caller's job. ``g`` requests are sent per
+    pivot, since some servers ignore ``n``.
+
+    The trainer needs the sampled token ids. With ``server_token_ids=True`` (vLLM: it sends
+    ``return_tokens_as_token_ids``) they come from the server, exactly, with its log-probs.
+    Otherwise the completion text is re-tokenized with the trainer's tokenizer: the server must
+    then return raw text (no server-side tool-call parser), and a completion cut inside a
+    multi-byte character re-tokenizes to different ids, so sampler log-probs are used only
+    where the token counts agree.
+    """
 
     def __init__(self, client: Any, tokenizer: Any, *, max_new_tokens: int = 256, temperature: float = 1.0,
-                 top_p: float = 1.0, send_tools: bool = True) -> None:
+                 top_p: float = 1.0, send_tools: bool = True, server_token_ids: bool = False) -> None:
         self.client = client  # pivotrl.verifiers.llm_client.ChatClient
         self.tokenizer = tokenizer
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
         self.top_p = top_p
         self.send_tools = send_tools
+        self.server_token_ids = server_token_ids
         self.end_ids = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
 
+    def _params(self, pivot: Pivot) -> dict[str, Any]:
+        params: dict[str, Any] = {"temperature": self.temperature, "top_p": self.top_p,
+                                  "max_tokens": self.max_new_tokens, "logprobs": True}
+        if self.send_tools and pivot.tools:
+            params["tools"] = pivot.tools
+        if self.server_token_ids:
+            params["extra_body"] = {"return_tokens_as_token_ids": True, "skip_special_tokens": False}
+        return params
+
+    def _ids(self, result: Any) -> tuple[list[int], list[float] | None]:
+        lps = [t["logprob"] for t in result.logprobs] if result.logprobs else None
+        if self.server_token_ids:
+            tokens = [str(t["token"]) for t in result.logprobs or []]
+            if not tokens or not all(t.startswith("token_id:") for t in tokens):
+                raise PivotRLError("server_token_ids=True but the server sent no 'token_id:N' tokens: it is not "
+                                   "vLLM, or it ignores return_tokens_as_token_ids")
+            return [int(t.split(":", 1)[1]) for t in tokens], lps
+        ids = self.tokenizer(result.text, add_special_tokens=False).input_ids
+        if result.finish_reason != "length":
+            ids = ids + self.end_ids
+        if lps is not None and len(lps) != len(ids):
+            lps = None  # tokenized differently from the server: no per-token comparison possible
+        return ids, lps
+
     def sample(self, pivots: Sequence[Pivot], g: int) -> list[list[Rollout]]:
-        from pivotrl.errors import PivotRLError
         from pivotrl.trainer_plugin.adapters.chat import columnar_messages
 
         requests = []
         for pivot in pivots:
-            params: dict[str, Any] = {"temperature": self.temperature, "top_p": self.top_p,
-                                      "max_tokens": self.max_new_tokens, "logprobs": True}
-            if self.send_tools and pivot.tools:
-                params["tools"] = pivot.tools
-            requests += [(columnar_messages(pivot.messages), params)] * g
+            requests += [(columnar_messages(pivot.messages), self._params(pivot))] * g
         results = self.client.chat_batch(requests)
         out: list[list[Rollout]] = []
         for i, pivot in enumerate(pivots):
@@ -136,13 +164,7 @@ class EndpointSampler:
                 if isinstance(result, Exception):  # after the client's retries: the run cannot go on blind
                     raise PivotRLError(f"sampling endpoint failed for pivot {pivot.id}: {type(result).__name__}: "
                                        f"{result}") from result
-                truncated = result.finish_reason == "length"
-                ids = self.tokenizer(result.text, add_special_tokens=False).input_ids
-                if not truncated:
-                    ids = ids + self.end_ids
-                lps = [t["logprob"] for t in result.logprobs] if result.logprobs else None
-                if lps is not None and len(lps) != len(ids):
-                    lps = None  # the server tokenized differently: no per-token comparison possible
-                group.append(Rollout(pivot, prompt_ids, ids, result.text, lps, truncated))
+                ids, lps = self._ids(result)
+                group.append(Rollout(pivot, prompt_ids, ids, result.text, lps, result.finish_reason == "length"))
             out.append(group)
         return out
