@@ -215,3 +215,27 @@ def test_real_grpo_trainer_runs_two_steps_with_our_dataset_and_reward(tool_pivot
     assert trainer.state.global_step == 2
     assert any(e["reward_std"] > 0 for e in logged)
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
+def test_real_grpo_trainer_awaits_the_async_reward(tool_pivots, tiny_lm_dir, tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import GRPOConfig, GRPOTrainer
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_lm_dir, dtype=torch.float32)
+    pivots = tool_pivots[:2]
+    reward = trl_reward_func({"name": "fuzzy", "params": {"graded": True}}, pivots=pivots, asynchronous=True,
+                             name="pivot_async")
+    args = GRPOConfig(
+        output_dir=str(tmp_path / "out"), use_cpu=True, report_to="none", max_steps=1, logging_steps=1,
+        per_device_train_batch_size=2, num_generations=2, max_completion_length=6, save_strategy="no", seed=0,
+        disable_tqdm=True,
+    )
+    trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, processing_class=tokenizer,
+                          train_dataset=pivots_to_trl_dataset(pivots, tokenizer=tokenizer))
+    trainer.train()
+    logged = [e for e in trainer.state.log_history if "rewards/pivot_async/mean" in e]
+    assert logged and 0.0 < logged[0]["rewards/pivot_async/mean"] <= 1.0
