@@ -1,0 +1,182 @@
+"""vLLM's offline engine as the reference policy (``vllm:MODEL``, GPU, the ``vllm`` extra): one
+``generate`` call over all pivots in prefix order with ``SamplingParams(n=K)``, prefix caching on,
+log-probs in processed mode (after temperature, as the trainer computes them)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pivotrl.errors import PivotRLError
+from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
+from pivotrl.pivot_envs.policies.chat import pivot_seed, render_prompt
+from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
+from pivotrl.pivot_envs.records import Pivot
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'pivotrl[vllm]' (Linux with a CUDA GPU)"
+HITS, QUERIES = "vllm:prefix_cache_hits", "vllm:prefix_cache_queries"
+
+
+def import_vllm() -> Any:
+    try:
+        import vllm
+    except ImportError as exc:
+        raise PivotRLError(f"the vllm policy needs vLLM, which is not installed ({exc}): {INSTALL_HINT}") from None
+    return vllm
+
+
+def sampling_kwargs(params: SamplingParams, k: int, seed: int | None) -> dict[str, Any]:
+    """Keyword arguments of ``vllm.SamplingParams`` for one pivot: ``n=k`` samples, and with
+    ``logprobs=0`` vLLM returns the log-prob of each sampled token and no alternatives."""
+    kwargs: dict[str, Any] = {"n": k, "temperature": params.temperature, "top_p": params.top_p,
+                              "max_tokens": params.max_tokens}
+    if seed is not None:
+        kwargs["seed"] = seed
+    if params.logprobs:
+        kwargs["logprobs"] = 0
+    return kwargs
+
+
+def _chosen_logprob(entry: Any, token_id: int) -> float:
+    """The sampled token's log-prob from one position's ``{token_id: Logprob}`` mapping."""
+    value = entry[token_id]
+    return float(getattr(value, "logprob", value))
+
+
+def convert_output(output: Any, k: int, want_logprobs: bool) -> list[SampledAction]:
+    """A vLLM ``RequestOutput`` as exactly ``k`` actions (missing completions become errors)."""
+    actions = []
+    for completion in list(getattr(output, "outputs", None) or [])[:k]:
+        ids = [int(t) for t in completion.token_ids]
+        lps = None
+        if want_logprobs:
+            positions = completion.logprobs
+            if positions is None:
+                lps = None
+            else:
+                lps = [_chosen_logprob(entry, tok) for entry, tok in zip(positions, ids)]
+        actions.append(SampledAction(text=completion.text or "", token_ids=ids, logprobs=lps,
+                                     finish_reason=completion.finish_reason))
+    while len(actions) < k:
+        actions.append(SampledAction(text="", error=f"vLLM returned {len(actions)} of {k} completions"))
+    return actions
+
+
+def prefix_counters(metrics: Iterable[Any]) -> tuple[float, float] | None:
+    """(hits, queries) in tokens from ``LLM.get_metrics()``, summed over engines; None when the
+    engine exposes neither counter."""
+    hits = queries = 0.0
+    found = False
+    for metric in metrics:
+        name = str(getattr(metric, "name", "")).removesuffix("_total")
+        if name == HITS:
+            hits += float(metric.value)
+            found = True
+        elif name == QUERIES:
+            queries += float(metric.value)
+            found = True
+    return (hits, queries) if found else None
+
+
+class VLLMPolicy:
+    """``vllm.LLM`` with ``enable_prefix_caching=True`` and ``logprobs_mode="processed_logprobs"``
+    (log-probs after temperature and top-p, matching the trainer at top_p=1).
+
+    Prompts are rendered here with the model's chat template, each pivot with its own tools, and
+    sent as token ids in one ``LLM.generate`` call: ``LLM.chat`` takes one tool list per call,
+    and one call per tool set would split the batch the scheduler and prefix cache work on.
+    The prefix-cache hit rate comes from the engine's counters (``vllm:prefix_cache_hits`` /
+    ``queries``), else from ``RequestOutput.num_cached_tokens``. ``engine_kwargs`` go to
+    ``vllm.LLM`` (``tensor_parallel_size``, ``gpu_memory_utilization``, ``max_model_len``, ...).
+    """
+
+    def __init__(self, model: str, *, enable_prefix_caching: bool = True, name: str | None = None,
+                 **engine_kwargs: Any) -> None:
+        vllm = import_vllm()
+        self.name = name or f"vllm:{model}"
+        self.enable_prefix_caching = enable_prefix_caching
+        options = {"enable_prefix_caching": enable_prefix_caching, "logprobs_mode": "processed_logprobs",
+                   "disable_log_stats": False, **engine_kwargs}
+        try:
+            self.llm = vllm.LLM(model=model, **options)
+        except TypeError as exc:
+            if "logprobs_mode" in str(exc):
+                raise PivotRLError(f"this vLLM ({getattr(vllm, '__version__', '?')}) has no logprobs_mode; "
+                                   "processed log-probs need vLLM 0.10.1 or newer: pip install -U vllm") from None
+            raise
+        self._sampling_params = vllm.SamplingParams
+        self._stats = PolicyStats()
+        self._cached = 0
+        self._prompt_tokens_seen = 0
+
+    @classmethod
+    def from_spec(cls, target: str, **options: Any) -> VLLMPolicy:
+        if not target:
+            raise PivotRLError("vllm policy spec needs a model: vllm:MODEL (a Hub id or a local directory)")
+        import_vllm()  # the install hint before anything else
+        return cls(target, **options)
+
+    def prompts(self, pivots: Sequence[Pivot]) -> list[dict[str, list[int]]]:
+        """``TokensPrompt`` dicts: the chat template over each pivot's messages and tools."""
+        tokenizer = self.llm.get_tokenizer()
+        return [{"prompt_token_ids": tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]}
+                for p in pivots]
+
+    def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
+        if k < 1:
+            raise PivotRLError(f"k must be at least 1, got {k}")
+        if not pivots:
+            return []
+        order = prefix_order(pivots)
+        ordered = [pivots[i] for i in order]
+        prompts = self.prompts(ordered)
+        sampling = [self._sampling_params(**sampling_kwargs(params, k, pivot_seed(params.seed, p))) for p in ordered]
+        before = self._counters()
+        outputs = self.llm.generate(prompts, sampling, use_tqdm=False)
+        after = self._counters()
+        results = [convert_output(out, k, params.logprobs) for out in outputs]
+        self._account(prompts, outputs, results, before, after)
+        return restore_order(results, order)
+
+    def _counters(self) -> tuple[float, float] | None:
+        try:
+            return prefix_counters(self.llm.get_metrics())
+        except Exception as exc:  # older engines (V0) have no get_metrics
+            logger.debug("no engine metrics: %s", exc)
+            return None
+
+    def _account(self, prompts: list[dict[str, list[int]]], outputs: Sequence[Any],
+                 results: list[list[SampledAction]], before: Any, after: Any) -> None:
+        stats = self._stats
+        stats.requests += len(prompts)
+        tokens = sum(len(p["prompt_token_ids"]) for p in prompts)
+        stats.prompt_tokens += tokens
+        for group in results:
+            stats.samples += len(group)
+            stats.failures += sum(a.error is not None for a in group)
+            stats.completion_tokens += sum(len(a.token_ids or []) for a in group)
+        if before is not None and after is not None:
+            hits, queries = after[0] - before[0], after[1] - before[1]
+            stats.extra["prefix_cache_hits"] = stats.extra.get("prefix_cache_hits", 0) + hits
+            stats.extra["prefix_cache_queries"] = stats.extra.get("prefix_cache_queries", 0) + queries
+            if stats.extra["prefix_cache_queries"]:
+                stats.prefix_cache_hit_rate = stats.extra["prefix_cache_hits"] / stats.extra["prefix_cache_queries"]
+            return
+        cached = [getattr(out, "num_cached_tokens", None) for out in outputs]
+        if any(c is not None for c in cached):
+            self._cached += sum(int(c or 0) for c in cached)
+            self._prompt_tokens_seen += tokens
+            stats.prefix_cache_hit_rate = self._cached / self._prompt_tokens_seen if self._prompt_tokens_seen else None
+
+    def stats(self) -> PolicyStats:
+        return self._stats
+
+    def close(self) -> None:
+        """Drop the engine (its GPU memory is freed when the last reference goes)."""
+        self.llm = None
+
+    def __repr__(self) -> str:
+        return f"VLLMPolicy({self.name!r}, prefix_caching={self.enable_prefix_caching})"
