@@ -269,5 +269,15 @@ def sandbox_info(backend: str) -> None:
     console.print(f"{choice.name}: {choice.reason}", highlight=False, soft_wrap=True)
 
 
+def _add_profiling_commands() -> None:
+    from pivotrl.cli_profile import COMMANDS  # after main exists: cli_profile imports it
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_profiling_commands()
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,382 @@
+"""Profiling: sample K actions from a frozen reference policy at every pivot candidate, score
+them with the candidate's verifier and append one Pivot record with reward statistics per
+candidate (flushed and fsynced), so a killed run resumes where it stopped."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import statistics
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pivotrl.errors import DataError, PivotRLError, VerifierError
+from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
+from pivotrl.pivot_envs.policies.ordering import prefix_order
+from pivotrl.pivot_envs.records import Pivot
+
+logger = logging.getLogger(__name__)
+
+MAX_REASON_CHARS = 200
+#: One scored sample as it travels between workers: (reward, reason, skipped by the verifier).
+Score = tuple[float, str, bool]
+
+
+@dataclass(frozen=True)
+class ProfileConfig:
+    """How a profiling run samples and scores.
+
+    ``verifier`` (a name or ``{"name", "params"}``) overrides each candidate's own; ``chunk_size``
+    candidates go to the policy per call (a partly finished chunk is sampled again whole on resume,
+    so backends whose seeds depend on the batch reproduce it); ``concurrency`` verifications run at
+    once; ``keep_actions`` stores the K actions in the record."""
+
+    k: int = 16
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    verifier: Any = None
+    keep_actions: bool = False
+    concurrency: int = 4
+    chunk_size: int = 8
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise PivotRLError(f"k must be at least 1, got {self.k}")
+        if self.concurrency < 1 or self.chunk_size < 1:
+            raise PivotRLError(f"concurrency and chunk_size must be at least 1, got {self.concurrency} and "
+                               f"{self.chunk_size}")
+
+
+@dataclass
+class ProfileSummary:
+    """What a run did: candidates written now, skipped as already finished, samples and failures."""
+
+    candidates: int = 0
+    written: int = 0
+    skipped: int = 0
+    samples: int = 0
+    sampler_failures: int = 0
+    seconds: float = 0.0
+    dropped_partial_line: bool = False
+    policy_stats: dict[str, Any] = field(default_factory=dict)
+
+
+class Runner(Protocol):
+    """Where sampling and verification run: this process (``LocalRunner``) or a Ray cluster."""
+
+    #: how many chunks may be sampled at once (1 in process; the worker count on a cluster)
+    sample_depth: int
+
+    def submit_sample(self, pivots: list[Pivot], k: int, params: SamplingParams) -> Future[list[list[SampledAction]]]:
+        ...
+
+    def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]: ...
+
+    def close(self) -> None: ...
+
+
+# ------------------------------------------------------------------------------------------
+# verification shared by every runner
+
+
+def spec_key(spec: Mapping[str, Any]) -> str:
+    return json.dumps({"name": spec["name"], "params": spec.get("params") or {}}, sort_keys=True, default=str)
+
+
+class VerifierPool:
+    """One verifier per spec, built on first use (construction is where a verifier checks
+    what it needs, e.g. a sandbox backend), shared by the threads of this process."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, spec: Mapping[str, Any]) -> Any:
+        from pivotrl.verifiers import get_verifier
+
+        key = spec_key(spec)
+        with self._lock:
+            if key not in self._built:
+                self._built[key] = get_verifier(dict(spec))
+            return self._built[key]
+
+    def score(self, spec: Mapping[str, Any], pivot: Pivot, actions: Sequence[Any]) -> list[Score]:
+        """Score K actions at one pivot. A broken verifier raises VerifierError (never a 0)."""
+        verifier = self.get(spec)
+        try:
+            verdicts = verifier.verify_batch(list(actions), pivot)
+        except VerifierError:
+            raise
+        except Exception as exc:  # a bug in a verifier is a broken verifier, not a bad action
+            raise VerifierError(f"verifier {spec['name']!r} raised {type(exc).__name__}: {exc} at pivot "
+                                f"{pivot.id}") from exc
+        if len(verdicts) != len(actions):
+            raise VerifierError(f"verifier {spec['name']!r} returned {len(verdicts)} verdicts for {len(actions)} "
+                                "actions")
+        return [(float(v.score), str(v.reason)[:MAX_REASON_CHARS], bool(v.skipped)) for v in verdicts]
+
+    def spec_of(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """The spec to record: the built verifier's own (defaults normalized) where it has one."""
+        verifier = self.get(spec)
+        if hasattr(verifier, "spec"):
+            return dict(verifier.spec())
+        return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+
+
+class LocalRunner:
+    """Sampling on one background thread (it overlaps verification of the previous chunk);
+    verification on a thread pool of ``concurrency`` workers."""
+
+    sample_depth = 1
+
+    def __init__(self, policy: Policy, concurrency: int = 4, verifiers: VerifierPool | None = None) -> None:
+        self.policy = policy
+        self.verifiers = verifiers or VerifierPool()
+        self._sampler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pivotrl-sample")
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="pivotrl-verify")
+
+    def submit_sample(self, pivots: list[Pivot], k: int, params: SamplingParams) -> Future[list[list[SampledAction]]]:
+        return self._sampler.submit(self.policy.sample, pivots, k, params)
+
+    def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
+        return self._pool.submit(self.verifiers.score, spec, pivot, actions)
+
+    def close(self) -> None:
+        self._sampler.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ------------------------------------------------------------------------------------------
+# statistics and records
+
+
+def reward_stats(scores: Sequence[Score], k: int, actions: Sequence[SampledAction] | None = None) -> dict[str, Any]:
+    """``{"k", "rewards", "mean", "var", "reasons"}``; mean and population variance are exact
+    (``statistics`` works in fractions), so a uniform group has a variance of exactly 0."""
+    rewards = [s[0] for s in scores]
+    reasons = Counter(s[1] for s in scores)
+    out: dict[str, Any] = {
+        "k": k, "rewards": rewards, "mean": float(statistics.mean(rewards)),
+        "var": float(statistics.pvariance(rewards)), "reasons": dict(reasons.most_common()),
+    }
+    skipped = sum(s[2] for s in scores)
+    if skipped:
+        out["skipped"] = skipped
+    failures = sum(a.error is not None for a in actions or [])
+    if failures:
+        out["sampler_failures"] = failures
+    return out
+
+
+def profiled_record(pivot: Pivot, verifier_spec: dict[str, Any], scores: Sequence[Score], k: int,
+                    actions: Sequence[SampledAction], keep_actions: bool) -> dict[str, Any]:
+    stats = reward_stats(scores, k, actions)
+    if keep_actions:
+        stats["actions"] = [a.action if a.error is None else None for a in actions]
+        stats["finish_reasons"] = [a.finish_reason for a in actions]
+    record = pivot.to_dict()
+    record["verifier"] = verifier_spec
+    record["stats"] = stats
+    return record
+
+
+def _sampler_scores(actions: Sequence[SampledAction]) -> list[Score | None]:
+    """Failed samples score 0 with the sampler's reason; the rest go to the verifier."""
+    return [(0.0, f"sampler failed: {a.error}"[:MAX_REASON_CHARS], False) if a.error is not None else None
+            for a in actions]
+
+
+# ------------------------------------------------------------------------------------------
+# resumable output
+
+
+def finished_ids(path: str | os.PathLike[str]) -> tuple[set[str], bool]:
+    """Ids already in ``path`` and whether a partial last line (a killed write) was cut off.
+
+    Only whole lines are ever written, so only the last can be partial: it is truncated away.
+    A broken line elsewhere is someone else's file and stops the run."""
+    target = Path(path)
+    if not target.exists():
+        return set(), False
+    dropped = False
+    with open(target, "rb+") as handle:
+        data = handle.read()
+        if data and not data.endswith(b"\n"):
+            keep = data.rfind(b"\n") + 1
+            logger.warning("%s: dropping a partial last line (%d bytes) left by an interrupted run", target,
+                           len(data) - keep)
+            handle.truncate(keep)
+            data = data[:keep]
+            dropped = True
+    ids: set[str] = set()
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            ids.add(str(record["id"]))
+        except (ValueError, KeyError, TypeError):
+            raise DataError("not a profiled record: expected a JSON object with an 'id'; remove the line or "
+                            "write to a new output", path=str(target), line=number) from None
+    return ids, dropped
+
+
+class AppendWriter:
+    """Appends one JSON line per record and makes it durable before returning (flush + fsync)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+# ------------------------------------------------------------------------------------------
+# the engine
+
+ProgressFn = Callable[[int, int], None]
+
+
+def resolve_spec(pivot: Pivot, override: Any) -> dict[str, Any]:
+    """The verifier a candidate is profiled with: the override, else its own, else its domain's."""
+    spec = override if override is not None else (pivot.verifier or default_verifier(pivot.domain))
+    if isinstance(spec, str):
+        spec = {"name": spec, "params": {}}
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        raise PivotRLError(f"a verifier spec is a name or {{\"name\": ..., \"params\": {{...}}}}, found {spec!r}")
+    return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+
+
+def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os.PathLike[str],
+            config: ProfileConfig | None = None, *, runner: Runner | None = None,
+            progress: ProgressFn | None = None) -> ProfileSummary:
+    """Profile ``candidates`` into ``output`` (JSONL, appended).
+
+    Work runs in prefix order (candidates of one trajectory back to back, longest prefix first,
+    for the engine's prefix cache) and records are written in that order; a rerun skips ids
+    already in ``output``. Sampler failures score 0 with their reason; a broken verifier
+    raises VerifierError after the records finished so far are written. ``progress(candidates,
+    actions)`` is called after each record."""
+    config = config or ProfileConfig()
+    ids = [p.id for p in candidates]
+    if len(set(ids)) != len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})[:5]
+        raise DataError(f"candidate ids must be unique (the output is keyed by id); repeated: {dupes}")
+    done, dropped = finished_ids(output)
+    summary = ProfileSummary(candidates=len(candidates), dropped_partial_line=dropped)
+    summary.skipped = sum(i in done for i in ids)
+    if runner is None:
+        if policy is None:
+            raise PivotRLError("profile needs a policy or a runner")
+        runner = LocalRunner(policy, config.concurrency)
+        own_runner = True
+    else:
+        own_runner = False
+    order = prefix_order(candidates)
+    chunks = [[candidates[i] for i in order[s:s + config.chunk_size]] for s in range(0, len(order), config.chunk_size)]
+    chunks = [c for c in chunks if any(p.id not in done for p in c)]
+    verifiers = getattr(runner, "verifiers", None) or VerifierPool()
+    specs: dict[str, dict[str, Any]] = {}
+    for pivot in candidates:  # build every verifier now: a missing sandbox fails before any sampling
+        if pivot.id not in done:
+            spec = resolve_spec(pivot, config.verifier)
+            specs.setdefault(spec_key(spec), verifiers.spec_of(spec))
+    started = time.perf_counter()
+    writer = AppendWriter(output)
+    sampling: deque[tuple[list[Pivot], Future[list[list[SampledAction]]]]] = deque()
+    verifying: deque[tuple[Pivot, dict[str, Any], list[SampledAction], list[Score | None], Future[list[Score]] | None]]
+    verifying = deque()
+    next_chunk = 0
+    try:
+        def refill() -> None:
+            nonlocal next_chunk
+            while next_chunk < len(chunks) and len(sampling) < max(1, runner.sample_depth):
+                chunk = chunks[next_chunk]
+                sampling.append((chunk, runner.submit_sample(chunk, config.k, config.sampling)))
+                next_chunk += 1
+
+        def write_head() -> None:
+            pivot, spec, actions, scores, future = verifying.popleft()
+            if future is not None:
+                verified = iter(future.result())
+                scores = [s if s is not None else next(verified) for s in scores]
+            writer.write(profiled_record(pivot, specs[spec_key(spec)], scores, config.k, actions, config.keep_actions))
+            summary.written += 1
+            summary.samples += len(actions)
+            summary.sampler_failures += sum(a.error is not None for a in actions)
+            if progress is not None:
+                progress(summary.written, summary.samples)
+
+        refill()
+        while sampling:
+            chunk, future = sampling.popleft()
+            groups = future.result()
+            refill()
+            if len(groups) != len(chunk):
+                raise PivotRLError(f"policy {getattr(policy, 'name', policy)!r} returned {len(groups)} groups for "
+                                   f"{len(chunk)} pivots")
+            for pivot, actions in zip(chunk, groups):
+                if pivot.id in done:
+                    continue
+                if len(actions) != config.k:
+                    raise PivotRLError(f"policy returned {len(actions)} actions for pivot {pivot.id}, expected "
+                                       f"k={config.k}")
+                spec = resolve_spec(pivot, config.verifier)
+                scores = _sampler_scores(actions)
+                todo = [a.action for a, s in zip(actions, scores) if s is None]
+                vfuture = runner.submit_verify(spec, pivot, todo) if todo else None
+                verifying.append((pivot, spec, list(actions), scores, vfuture))
+                while verifying and (len(verifying) > 2 * config.concurrency or _ready(verifying[0][4])):
+                    write_head()
+        while verifying:
+            write_head()
+    finally:
+        for _, pending in sampling:
+            pending.cancel()
+        for entry in verifying:
+            if entry[4] is not None:
+                entry[4].cancel()
+        writer.close()
+        if own_runner:
+            runner.close()
+        summary.seconds = time.perf_counter() - started
+        if policy is not None:
+            stats = policy.stats()
+            summary.policy_stats = {k: v for k, v in vars(stats).items() if v not in (None, {}, 0)}
+    return summary
+
+
+def _ready(future: Future[Any] | None) -> bool:
+    return future is None or future.done()
+
+
+def load_profiled(source: Any) -> list[Pivot]:
+    """Profiled records (``stats`` required), from any source ``load_pivots`` reads."""
+    from pivotrl.pivot_envs.io import iter_raw
+
+    out: list[Pivot] = []
+    for record, path, line in iter_raw(source):
+        try:
+            pivot = Pivot.from_dict(record)
+            stats = pivot.stats or {}
+            for key in ("k", "rewards", "mean", "var"):
+                if key not in stats:
+                    raise DataError(f"not profiled: stats has no '{key}'; run `pivotrl profile` on the candidates "
+                                    "first", field=f"stats.{key}")
+            out.append(pivot)
+        except DataError as exc:
+            raise exc.located(path=path or "<records>", line=line) from None
+    return out
