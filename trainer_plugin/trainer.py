@@ -132,15 +132,15 @@ class PivotGRPOTrainer:
         ids = torch.full((len(rollouts), p_len + c_len), pad, dtype=torch.long)
         attn = torch.zeros_like(ids)
         mask = torch.zeros(len(rollouts), c_len)
-        sampler_lp = torch.zeros(len(rollouts), c_len)
-        have_sampler = all(r.sampler_logprobs is not None for r in rollouts)
+        sampler_lp = torch.full((len(rollouts), c_len), math.nan)  # NaN: unknown (the loss skips it)
+        have_sampler = any(r.sampler_logprobs is not None for r in rollouts)
         for i, r in enumerate(rollouts):
             p, c = len(r.prompt_ids), len(r.completion_ids)
             ids[i, p_len - p:p_len] = torch.tensor(r.prompt_ids)
             ids[i, p_len:p_len + c] = torch.tensor(r.completion_ids, dtype=torch.long)
             attn[i, p_len - p:p_len + c] = 1
             mask[i, :c] = 1
-            if have_sampler and c:
+            if r.sampler_logprobs is not None and c:
                 sampler_lp[i, :c] = torch.tensor(r.sampler_logprobs, dtype=torch.float32)
         positions = (attn.cumsum(-1) - 1).clamp(min=0)
         return {"input_ids": ids.to(device), "attention_mask": attn.to(device), "position_ids": positions.to(device),
@@ -209,16 +209,17 @@ class PivotGRPOTrainer:
             ref_lp = self._ref_logprobs(batch) if self.ref_model is not None and cfg.grpo.beta > 0 else None
             hidden = self._hidden(self.model, batch)
             head = self.model.get_output_embeddings()
+            extra = {"ref_logprobs": ref_lp, "sampler_logprobs": batch["sampler_logprobs"], "rewards": rewards,
+                     "group_ids": gids}
             if cfg.fused:
                 out = fused_grpo_loss(hidden, head.weight, batch["completion_ids"], advantages, batch["mask"], cfg.grpo,
-                                      ref_logprobs=ref_lp, sampler_logprobs=batch["sampler_logprobs"], bias=head.bias)
+                                      bias=head.bias, **extra)
             else:
                 from pivotrl.trainer_plugin.kernels import selective_logprobs
 
                 logits = head(hidden)
                 logprobs = selective_logprobs(logits, batch["completion_ids"], cfg.grpo.temperature, mask=batch["mask"])
-                out = grpo_loss(logprobs, advantages, batch["mask"], cfg.grpo, ref_logprobs=ref_lp,
-                                sampler_logprobs=batch["sampler_logprobs"])
+                out = grpo_loss(logprobs, advantages, batch["mask"], cfg.grpo, **extra)
             loss = out.loss
             if not torch.isfinite(loss):
                 raise PivotRLError(f"step {self.step_count + 1}: the loss is {loss.item()}; stopping before the "

@@ -39,7 +39,7 @@ def _config(tmp_path, **grpo):
     from pivotrl.trainer_plugin.grpo import GRPOConfig
     from pivotrl.trainer_plugin.trainer import TrainerConfig
 
-    return TrainerConfig(num_generations=3, pivots_per_step=2, max_steps=2, learning_rate=1e-3,
+    return TrainerConfig(num_generations=2, pivots_per_step=1, max_steps=2, learning_rate=1e-3,
                          max_new_tokens=8, output_dir=str(tmp_path / "run"), seed=0, grpo=GRPOConfig(**grpo))
 
 
@@ -83,7 +83,7 @@ def test_fused_and_unfused_losses_agree_on_one_batch(tiny_lm_dir, tool_pivots, t
     from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
 
     model, tokenizer = _load(tiny_lm_dir)
-    rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:2], 3)
+    rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:1], 2)
 
     class Replay:
         def sample(self, pivots, g):
@@ -97,7 +97,7 @@ def test_fused_and_unfused_losses_agree_on_one_batch(tiny_lm_dir, tool_pivots, t
         config.fused = fused
         trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:2], config=config, verifier=GRADED,
                                    sampler=Replay(), optimizer=torch.optim.SGD(model.parameters(), lr=0.0))
-        metrics = trainer.step(tool_pivots[:2])
+        metrics = trainer.step(tool_pivots[:1])
         results.append((metrics["loss"], model.lm_head.weight.grad.clone()))
         for n, p in model.named_parameters():
             p.data.copy_(snapshot[n])
@@ -169,8 +169,8 @@ def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pi
     with TinyServer(tiny_lm_dir, startup_timeout=120) as server:
         client = ChatClient(ClientConfig(base_url=server.base_url, model=server.model, concurrency=2))
         sampler = EndpointSampler(client, tokenizer, max_new_tokens=8)
-        groups = sampler.sample(tool_pivots[:2], 3)
-        assert [len(g) for g in groups] == [3, 3]
+        groups = sampler.sample(tool_pivots[:2], 2)
+        assert [len(g) for g in groups] == [2, 2]
         for pivot, group in zip(tool_pivots[:2], groups):
             for rollout in group:
                 assert rollout.pivot is pivot and rollout.completion_ids
