@@ -65,10 +65,12 @@ class Pair:
                 "category": self.category, "source": f"{self.pivot_id} | {self.rule}"}
 
 
-def choose_pivots(pairs: list[Pair], caps: dict[str, int], sizes: dict[str, int]) -> set[str]:
+def choose_pivots(pairs: list[Pair], caps: dict[str, int], sizes: dict[str, int],
+                  richest_first: bool = True) -> set[str]:
     """A small set of pivots that still fills every category: rarest categories first, each
-    adds the pivots richest in it (smaller pivots first on ties) until its cap is reachable.
-    Keeps the pivots file small without starving rare constructions."""
+    adds pivots until its cap is reachable, the richest in it first (``richest_first``; fewer
+    pivots) or the smallest first (more, more varied pivots). Keeps the pivots file small
+    without starving rare constructions."""
     offers: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pair in pairs:
         offers[pair.category][pair.pivot_id] += 1
@@ -76,7 +78,8 @@ def choose_pivots(pairs: list[Pair], caps: dict[str, int], sizes: dict[str, int]
     for category in sorted(offers, key=lambda c: (len(offers[c]), c)):
         have = sum(n for pivot_id, n in offers[category].items() if pivot_id in chosen)
         ranked = sorted((p for p in offers[category] if p not in chosen),
-                        key=lambda p: (-offers[category][p], sizes[p], p))
+                        key=lambda p: (-offers[category][p], sizes[p], p) if richest_first
+                        else (sizes[p], -offers[category][p], p))
         for pivot_id in ranked:
             if have >= caps.get(category, 0):
                 break
