@@ -131,7 +131,9 @@ class _Tokens:
 
 
 def _prepare(advantages: torch.Tensor, mask: torch.Tensor, config: GRPOConfig, old: torch.Tensor | None,
-             ref: torch.Tensor | None, sampler: torch.Tensor | None, num_items_in_batch: float | None) -> _Tokens:
+             ref: torch.Tensor | None, sampler: torch.Tensor | None, num_items_in_batch: float | None,
+             dtype: torch.dtype) -> _Tokens:
+    """Per-token views of the batch in ``dtype`` (fp32, or fp64 when the log-probs are fp64)."""
     if mask.dim() != 2:
         raise PivotRLError(f"mask must be [B, T], got shape {tuple(mask.shape)}")
     B, T = mask.shape
@@ -148,8 +150,7 @@ def _prepare(advantages: torch.Tensor, mask: torch.Tensor, config: GRPOConfig, o
     for name, t in (("old_logprobs", old), ("ref_logprobs", ref), ("sampler_logprobs", sampler)):
         if t is not None and tuple(t.shape) != (B, T):
             raise PivotRLError(f"{name} must be [B, T] = [{B}, {T}] like the mask, got {tuple(t.shape)}")
-        picked.append(t.detach().to(torch.float32 if t.dtype != torch.float64 else t.dtype)[mask]
-                      if t is not None else None)
+        picked.append(t.detach().to(dtype)[mask] if t is not None else None)
     seq_len = mask.sum(dim=1)
     seq = torch.arange(B, device=mask.device)[:, None].expand(B, T)[mask]
     if config.loss_type == "grpo":
@@ -162,7 +163,7 @@ def _prepare(advantages: torch.Tensor, mask: torch.Tensor, config: GRPOConfig, o
     else:  # dr_grpo
         width = config.max_completion_length or T
         per_seq = torch.full((B,), 1.0 / max(B * width, 1), dtype=torch.float64, device=mask.device)
-    return _Tokens(seq, per_seq[seq].to(torch.float32), advantages.detach().to(torch.float32)[seq], seq_len,
+    return _Tokens(seq, per_seq[seq].to(dtype), advantages.detach().to(dtype)[seq], seq_len,
                    *picked)
 
 
@@ -241,7 +242,9 @@ def grpo_loss(logprobs: torch.Tensor, advantages: torch.Tensor, mask: torch.Tens
     """
     if logprobs.dim() != 2 or tuple(logprobs.shape) != tuple(mask.shape):
         raise PivotRLError(f"logprobs must be [B, T] like the mask {tuple(mask.shape)}, got {tuple(logprobs.shape)}")
-    tok = _prepare(advantages, mask, config, old_logprobs, ref_logprobs, sampler_logprobs, num_items_in_batch)
+    dtype = torch.float64 if logprobs.dtype == torch.float64 else torch.float32
+    tok = _prepare(advantages, mask, config, old_logprobs, ref_logprobs, sampler_logprobs, num_items_in_batch,
+                   dtype)
     m = mask.to(torch.bool)
     lp = logprobs[m]
     loss, stats = _objective(lp, tok, 0, lp.numel(), config)
@@ -346,7 +349,8 @@ def fused_grpo_loss(hidden: torch.Tensor, lm_head_weight: torch.Tensor, token_id
     if bias is not None and tuple(bias.shape) != (V,):
         raise PivotRLError(f"bias must be [{V}], got {tuple(bias.shape)}")
     mask = mask.to(device=hidden.device, dtype=torch.bool)
-    tok = _prepare(advantages, mask, config, old_logprobs, ref_logprobs, sampler_logprobs, num_items_in_batch)
+    tok = _prepare(advantages, mask, config, old_logprobs, ref_logprobs, sampler_logprobs, num_items_in_batch,
+                   torch.float64 if hidden.dtype == torch.float64 else torch.float32)
     y, _ = select_rows(token_ids.to(hidden.device), mask, V, hidden.shape[:2])
     h = hidden[mask].contiguous()
     n = h.shape[0]

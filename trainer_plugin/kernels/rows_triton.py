@@ -31,7 +31,7 @@ def _stats_kernel(z_ptr, z_stride, y_ptr, lp_ptr, lse_ptr, ent_ptr, V, temperatu
         e = tl.where(inside, tl.exp(s - m_new), 0.0)
         d = d * scale + tl.sum(e, axis=0)
         if WITH_ENTROPY:
-            t = t * scale + tl.sum(tl.where(inside, e * s, 0.0), axis=0)
+            t = t * scale + tl.sum(e * tl.where(inside, s, 0.0), axis=0)
         m = m_new
     y = tl.load(y_ptr + row)
     s_y = tl.load(base + y).to(tl.float32) / temperature
