@@ -12,15 +12,11 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from pivotrl.errors import PivotRLError, VerifierError  # noqa: E402
+from pivotrl.trainer_plugin.grpo import GRPOConfig  # noqa: E402
 from pivotrl.trainer_plugin.sampling import HFSampler  # noqa: E402
+from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer, TrainerConfig  # noqa: E402
 from pivotrl.verifiers import register_verifier  # noqa: E402
 from pivotrl.verifiers.registry import VERIFIERS  # noqa: E402
-
-# the loss lives in pivotrl.trainer_plugin.grpo (built beside this trainer); without it the
-# trainer cannot import, and these tests say so instead of failing at collection
-needs_grpo = pytest.mark.skipif(
-    __import__("importlib.util").util.find_spec("pivotrl.trainer_plugin.grpo") is None,
-    reason="pivotrl.trainer_plugin.grpo is not there yet")
 
 # graded string similarity to the reference: random text gets partial, differing credit, so
 # groups have reward spread and the loss has a gradient
@@ -35,18 +31,12 @@ def _load(tiny_lm_dir):
             AutoTokenizer.from_pretrained(tiny_lm_dir))
 
 
-def _config(tmp_path, **grpo):
-    from pivotrl.trainer_plugin.grpo import GRPOConfig
-    from pivotrl.trainer_plugin.trainer import TrainerConfig
-
+def _config(tmp_path, **grpo) -> TrainerConfig:
     return TrainerConfig(num_generations=2, pivots_per_step=1, max_steps=2, learning_rate=1e-3,
                          max_new_tokens=8, output_dir=str(tmp_path / "run"), seed=0, grpo=GRPOConfig(**grpo))
 
 
-@needs_grpo
 def test_two_steps_change_the_weights_and_log_metrics(tiny_lm_dir, tool_pivots, tmp_path):
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
-
     model, tokenizer = _load(tiny_lm_dir)
     seen: list[tuple[int, dict[str, float]]] = []
     trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:4], config=_config(tmp_path), verifier=GRADED,
@@ -76,12 +66,9 @@ def test_two_steps_change_the_weights_and_log_metrics(tiny_lm_dir, tool_pivots, 
     assert json.loads((final / "trainer_state.json").read_text())["step"] == 2
 
 
-@needs_grpo
 def test_fused_and_unfused_losses_agree_on_one_batch(tiny_lm_dir, tool_pivots, tmp_path):
     """The same rollouts through fused_grpo_loss and through grpo_loss on full logits give the
     same loss and gradients (the fused path is the default because it never holds [B, T, V])."""
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
-
     model, tokenizer = _load(tiny_lm_dir)
     rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:1], 2)
 
@@ -106,10 +93,7 @@ def test_fused_and_unfused_losses_agree_on_one_batch(tiny_lm_dir, tool_pivots, t
     torch.testing.assert_close(grad_a, grad_b, rtol=1e-3, atol=1e-6)
 
 
-@needs_grpo
 def test_sampler_logprobs_match_the_trainers_own(tiny_lm_dir, tool_pivots, tmp_path):
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
-
     model, tokenizer = _load(tiny_lm_dir)
     trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:2], config=_config(tmp_path), verifier=GRADED)
     metrics = trainer.step()
@@ -118,10 +102,7 @@ def test_sampler_logprobs_match_the_trainers_own(tiny_lm_dir, tool_pivots, tmp_p
     assert all(abs(v) < 1e-3 for v in mismatch)  # same weights, same temperature: same numbers
 
 
-@needs_grpo
 def test_reference_model_adds_a_kl_term(tiny_lm_dir, tool_pivots, tmp_path):
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
-
     model, tokenizer = _load(tiny_lm_dir)
     ref, _ = _load(tiny_lm_dir)
     with pytest.raises(PivotRLError, match="ref_model"):
@@ -134,10 +115,7 @@ def test_reference_model_adds_a_kl_term(tiny_lm_dir, tool_pivots, tmp_path):
     assert any(v > 0 for v in kl)  # after one update the policy has moved away from the reference
 
 
-@needs_grpo
 def test_a_broken_verifier_stops_training_loudly(tiny_lm_dir, tool_pivots, tmp_path):
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
-
     def broken(action, pivot):
         raise ConnectionError("judge at 127.0.0.1:9 refused the connection")
 
@@ -156,12 +134,10 @@ def test_a_broken_verifier_stops_training_loudly(tiny_lm_dir, tool_pivots, tmp_p
 
 
 @pytest.mark.integration
-@needs_grpo
 def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pivots, tmp_path):
     """``transformers serve`` over the same weights: the trainer re-tokenizes the served text
     and steps the loss on it (this server returns no log-probs, so no mismatch metric)."""
     from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer
     from pivotrl.verifiers.judge_server import TinyServer
     from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
 
