@@ -29,7 +29,7 @@ class HFPolicy:
 
     Log-probs (``params.logprobs``) are those of the chosen tokens under
     ``log_softmax(logits / temperature)``: what the trainer computes, before top-p truncation
-    (greedy decoding, temperature 0, reports ``log_softmax(logits)``). Sampling is reproducible
+    (greedy decoding, temperature 0, gives k copies of one sequence and ``log_softmax(logits)``). Sampling is reproducible
     for the same pivots, seed and ``batch_size``. The model's text is returned as it is, garbage
     included: verifiers score it.
     """
@@ -123,10 +123,11 @@ class HFPolicy:
             input_ids[row, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
             attention[row, width - len(ids):] = 1
         greedy = params.temperature <= 0
+        per_prompt = 1 if greedy else k  # generate refuses several greedy sequences: copies are made below
         config = GenerationConfig(
             do_sample=not greedy, temperature=None if greedy else params.temperature,
             top_p=None if greedy else params.top_p, top_k=None if greedy else 0,
-            max_new_tokens=params.max_tokens, num_return_sequences=k, eos_token_id=sorted(self.stop_ids),
+            max_new_tokens=params.max_tokens, num_return_sequences=per_prompt, eos_token_id=sorted(self.stop_ids),
             pad_token_id=self.pad_id, return_dict_in_generate=True, output_logits=params.logprobs,
         )
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
@@ -150,7 +151,7 @@ class HFPolicy:
             self._stats.prompt_tokens += len(prompt)
             group = []
             for j in range(k):
-                row = i * k + j
+                row = i * per_prompt + (0 if greedy else j)
                 ids, finish = self._trim(new[row])
                 lps = chosen_lps[row][:len(ids)] if chosen_lps is not None else ([] if params.logprobs else None)
                 text = self.tokenizer.decode(ids, skip_special_tokens=True)
