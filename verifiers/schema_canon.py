@@ -193,7 +193,10 @@ class Canonicalizer:
             return self._object(coerced, schema, depth)
         if isinstance(coerced, list):
             items = schema.get("items")
-            return [self.value(v, items, depth + 1) for v in coerced]
+            canonical = [self.value(v, items, depth + 1) for v in coerced]
+            if schema.get("uniqueItems") is True:  # a set: the order carries no meaning
+                canonical.sort(key=lambda v: json.dumps(v, sort_keys=True, default=str))
+            return canonical
         if _is_number(coerced) and "number" in types and "integer" not in types:
             coerced = float(coerced)
         if isinstance(coerced, float) and "integer" in types and coerced.is_integer():
@@ -225,7 +228,9 @@ class Canonicalizer:
         if schema.get("format") in ("uri", "url", "iri", "uri-reference"):
             return normalize_url(text)
         enum = schema.get("enum")
-        if isinstance(enum, list) and text not in enum:
+        # JSON Schema enums are case-sensitive (a strict tool server rejects "Economy" for
+        # "economy"); folding follows the string policy's case_sensitive switch
+        if isinstance(enum, list) and text not in enum and not self.strings.case_sensitive:
             folded = [e for e in enum if isinstance(e, str) and e.casefold() == text.strip().casefold()]
             if len(folded) == 1:
                 return folded[0]

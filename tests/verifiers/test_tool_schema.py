@@ -27,7 +27,6 @@ def verifier():
     {"origin": "Paris", "destination": "Rome", "passengers": 2.0},               # 2.0 is an integer
     {"origin": "Paris", "destination": "Rome", "passengers": 2, "cabin": "economy"},  # explicit default
     {"origin": "Paris", "destination": "Rome", "passengers": 2, "refundable": "false"},  # "false" -> false
-    {"origin": "Paris", "destination": "Rome", "passengers": 2, "cabin": "Economy"},  # enum casing
     {"origin": " Paris ", "destination": "Rome", "passengers": 2},              # whitespace
     {"origin": "Paris", "destination": "Rome", "passengers": 2, "max_price": None},  # null optional = omitted
 ])
@@ -188,3 +187,20 @@ def test_deeply_nested_arguments_score_zero_not_crash(name, flight_pivot):
     verifier = get_verifier(name)
     assert verifier.verify(action, flight_pivot).score == 0.0
     assert [v.score for v in verifier.verify_batch([action, action], flight_pivot)] == [0.0, 0.0]
+
+
+def test_arrays_marked_unique_items_compare_as_sets_and_others_in_order(verifier):
+    tools = [{"type": "function", "function": {"name": "tag", "parameters": {"type": "object", "properties": {
+        "labels": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        "steps": {"type": "array", "items": {"type": "string"}}}}}}]
+    pivot = make_pivot(call("tag", labels=["a", "b"], steps=["x", "y"]), tools=tools)
+    assert verifier.verify(hermes(("tag", {"labels": ["b", "a"], "steps": ["x", "y"]})), pivot).equivalent
+    assert not verifier.verify(hermes(("tag", {"labels": ["a", "b"], "steps": ["y", "x"]})), pivot).equivalent
+
+
+def test_enum_values_are_case_sensitive_unless_the_string_policy_says_otherwise(flight_pivot):
+    args = {"origin": "Paris", "destination": "Rome", "passengers": 2, "cabin": "Economy"}
+    strict = get_verifier("tool_schema").verify(hermes(("book_flight", args)), flight_pivot)
+    assert not strict.equivalent and "Economy" in strict.reason
+    lenient = get_verifier({"name": "tool_schema", "params": {"case_sensitive": False}})
+    assert lenient.verify(hermes(("book_flight", args)), flight_pivot).equivalent
