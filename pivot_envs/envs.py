@@ -8,8 +8,10 @@ A bad action scores 0 with the reason in ``info["verdict"]``; a broken verifier 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -46,16 +48,8 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         self.domain = domain or self.pivots[0].domain
         recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
         self.verifier: Verifier = get_verifier(verifier if verifier is not None else recorded)
-        if (
-            verifier is not None
-            and isinstance(self.verifier, BaseVerifier)
-            and self.pivots[0].verifier
-            and self.verifier.spec() != {"name": recorded["name"], "params": recorded.get("params") or {}}
-        ):
-            logger.warning(
-                "verifier %s differs from the one the pivots were made with (%s): rewards will not match "
-                "profiling", self.verifier.spec(), recorded,
-            )
+        if verifier is not None and isinstance(self.verifier, BaseVerifier):
+            _warn_if_other_verifier(self.verifier.spec(), self.pivots)
         self.observation_space = spaces.Dict({"messages": JSONList("role"), "tools": JSONList("type")})
         self.action_space = AgentAction()
         self._order: np.ndarray = np.arange(len(self.pivots))
@@ -97,6 +91,29 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
     def _info(self) -> dict[str, Any]:
         source = dict(self.pivot.source) if self.pivot.source else None
         return {"pivot_id": self.pivot.id, "domain": self.pivot.domain, "source": source}
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _canonical(spec: Any) -> str:
+    return json.dumps({"name": spec.get("name"), "params": spec.get("params") or {}}, sort_keys=True, default=str)
+
+
+def _warn_if_other_verifier(configured: dict[str, Any], pivots: Sequence[Pivot]) -> None:
+    """Say when the configured verifier is not the one the pivots were profiled with: their
+    statistics (and the filter that kept them) assume that one. Logged every time, a Python
+    warning once per pair of specs."""
+    mine = _canonical(configured)
+    for recorded in sorted({_canonical(p.verifier) for p in pivots if p.verifier}):
+        if recorded == mine:
+            continue
+        message = (f"verifier {mine} differs from the one the pivots were made with ({recorded}): rewards will not "
+                   "match profiling; pass verifier=None to use the recorded one, or profile again with this one")
+        logger.warning(message)
+        if (recorded, mine) not in _warned:
+            _warned.add((recorded, mine))
+            warnings.warn(message, UserWarning, stacklevel=4)
 
 
 def _shipped_pivots(domain: str) -> list[Pivot]:

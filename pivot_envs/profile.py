@@ -37,7 +37,9 @@ class ProfileConfig:
     ``verifier`` (a name or ``{"name", "params"}``) overrides each candidate's own; ``chunk_size``
     candidates go to the policy per call (a partly finished chunk is sampled again whole on resume,
     so backends whose seeds depend on the batch reproduce it); ``concurrency`` verifications run at
-    once; ``keep_actions`` stores the K actions in the record."""
+    once; ``keep_actions`` stores the K actions in the record. A candidate whose K samples all
+    failed in the sampler is not written (a rerun retries it); ``max_failed_candidates`` of them
+    in a row stop the run (the policy or its endpoint is down, not merely flaky)."""
 
     k: int = 16
     sampling: SamplingParams = field(default_factory=SamplingParams)
@@ -45,6 +47,7 @@ class ProfileConfig:
     keep_actions: bool = False
     concurrency: int = 4
     chunk_size: int = 8
+    max_failed_candidates: int = 8
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -63,9 +66,14 @@ class ProfileSummary:
     skipped: int = 0
     samples: int = 0
     sampler_failures: int = 0
+    unprofiled: int = 0
     seconds: float = 0.0
     dropped_partial_line: bool = False
     policy_stats: dict[str, Any] = field(default_factory=dict)
+
+
+class PolicyFailed(PivotRLError):
+    """The policy failed every sample of several candidates in a row: it or its endpoint is down."""
 
 
 class Runner(Protocol):
@@ -300,6 +308,7 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
     verifying: deque[tuple[Pivot, dict[str, Any], list[SampledAction], list[Score | None], Future[list[Score]] | None]]
     verifying = deque()
     next_chunk = 0
+    failed_in_a_row = 0
     try:
         def refill() -> None:
             nonlocal next_chunk
@@ -334,6 +343,19 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
                 if len(actions) != config.k:
                     raise PivotRLError(f"policy returned {len(actions)} actions for pivot {pivot.id}, expected "
                                        f"k={config.k}")
+                if all(a.error is not None for a in actions):
+                    summary.unprofiled += 1
+                    failed_in_a_row += 1
+                    logger.warning("every sample failed at candidate %s (%s): not written, a rerun retries it",
+                                   pivot.id, actions[0].error)
+                    if failed_in_a_row >= config.max_failed_candidates:
+                        while verifying:
+                            write_head()
+                        raise PolicyFailed(f"the policy failed every sample of {failed_in_a_row} candidates in a "
+                                           f"row (last: {actions[0].error}); {summary.written} records are written; "
+                                           "check the policy or endpoint and rerun to resume")
+                    continue
+                failed_in_a_row = 0
                 spec = resolve_spec(pivot, config.verifier)
                 scores = _sampler_scores(actions)
                 todo = [a.action for a, s in zip(actions, scores) if s is None]
