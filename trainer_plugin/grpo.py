@@ -299,10 +299,16 @@ class _FusedGRPO(torch.autograd.Function):
     def backward(ctx: Any, g: torch.Tensor) -> tuple[Any, ...]:
         grad_h, grad_w, grad_b = ctx.saved_tensors
         w_dtype, b_dtype = ctx.dtypes
-        scale = g.to(torch.float32) if g.dtype in (torch.float16, torch.bfloat16) else g
-        return (grad_h * scale.to(grad_h.dtype) if grad_h is not None else None,
-                (grad_w * scale).to(w_dtype) if grad_w is not None else None,
-                (grad_b * scale).to(b_dtype) if grad_b is not None else None, None)
+        unit = bool(g == 1)  # the usual loss.backward(): no second lm_head-sized buffer
+
+        def scaled(t: torch.Tensor | None, dtype: torch.dtype | None) -> torch.Tensor | None:
+            if t is None:
+                return None
+            if not unit:
+                t = t.mul_(g.to(t.dtype))  # in place: these buffers belong to this call only
+            return t.to(dtype) if dtype is not None else t
+
+        return scaled(grad_h, None), scaled(grad_w, w_dtype), scaled(grad_b, b_dtype), None
 
 
 def _spans(tok: _Tokens, n: int, chunk: int, per_sequence: bool) -> list[tuple[int, int]]:

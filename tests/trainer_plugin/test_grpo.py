@@ -299,3 +299,14 @@ def test_training_with_the_fused_loss_moves_probability_toward_rewarded_actions(
     after = logprobs()
     assert bool((after[rewards == 1] > before[rewards == 1]).all())
     assert bool((after[[1, 2, 4, 6, 7]] < before[[1, 2, 4, 6, 7]]).all())
+
+
+def test_fused_loss_gradients_scale_with_the_upstream_gradient():
+    hidden, weight, _, ids, mask, adv, old, _ = batch()
+    grads = []
+    for scale in (1.0, -2.5):
+        w = weight.clone().requires_grad_(True)
+        out = fused_grpo_loss(hidden, w, ids, adv, mask, GRPOConfig(), old_logprobs=old)
+        (out.loss * scale).backward()
+        grads.append(w.grad)
+    assert torch.allclose(grads[1], -2.5 * grads[0], atol=1e-12)
