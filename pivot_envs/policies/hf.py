@@ -4,6 +4,7 @@ For CPU runs and tests; vLLM is the fast path on GPUs."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import zlib
@@ -25,7 +26,9 @@ def _looks_like_path(target: str) -> bool:
 
 
 class HFPolicy:
-    """``transformers`` ``generate`` with ``num_return_sequences=k``.
+    """``transformers`` ``generate``, k samples per pivot; each prompt is run once and its KV
+    cache repeated for the k samples (``share_prefill``), which is what makes K = 16 affordable
+    on a CPU.
 
     Log-probs (``params.logprobs``) are those of the chosen tokens under
     ``log_softmax(logits / temperature)``: what the trainer computes, before top-p truncation
@@ -35,7 +38,8 @@ class HFPolicy:
     """
 
     def __init__(self, model: str | os.PathLike[str] | Any, tokenizer: Any = None, *, device: str = "auto",
-                 dtype: str = "auto", batch_size: int = 8, name: str | None = None) -> None:
+                 dtype: str = "auto", batch_size: int = 8, share_prefill: bool = True,
+                 name: str | None = None) -> None:
         try:
             import torch
             import transformers
@@ -45,6 +49,7 @@ class HFPolicy:
         if batch_size < 1:
             raise PivotRLError(f"batch_size must be at least 1, got {batch_size}")
         self.batch_size = batch_size
+        self.share_prefill = share_prefill
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         self.device = torch.device(device)
@@ -74,6 +79,8 @@ class HFPolicy:
             self.name = name or f"hf:{type(model).__name__}"
         self.model.to(self.device)
         self.model.eval()
+        forward_args = inspect.signature(self.model.forward).parameters
+        self._cache_kwarg = "cache" if "cache" in forward_args else "past_key_values"  # renamed in transformers 5.x
         if getattr(self.tokenizer, "chat_template", None) is None:
             raise PivotRLError(f"hf policy: the tokenizer of {self.name} has no chat template; pivots are chat "
                                "conversations (set tokenizer.chat_template and save it)")
@@ -130,13 +137,22 @@ class HFPolicy:
             max_new_tokens=params.max_tokens, num_return_sequences=per_prompt, eos_token_id=sorted(self.stop_ids),
             pad_token_id=self.pad_id, return_dict_in_generate=True, output_logits=params.logprobs,
         )
+        input_ids, attention = input_ids.to(self.device), attention.to(self.device)
+        extra: dict[str, Any] = {}
+        if per_prompt > 1 and self.share_prefill:
+            cache = self._prefill(input_ids, attention, per_prompt)
+            if cache is not None:
+                input_ids = input_ids.repeat_interleave(per_prompt, dim=0)
+                attention = attention.repeat_interleave(per_prompt, dim=0)
+                config.num_return_sequences = 1
+                extra[self._cache_kwarg] = cache
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
             if params.seed is not None:
                 mixed = zlib.crc32(repr([pivot_seed(params.seed, p) for p in batch]).encode())
                 torch.manual_seed(mixed)
             with torch.no_grad():
-                out = self.model.generate(input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device),
-                                          generation_config=config)
+                out = self.model.generate(input_ids=input_ids, attention_mask=attention, generation_config=config,
+                                          **extra)
         new = out.sequences[:, width:].tolist()
         chosen_lps: list[list[float]] | None = None
         if params.logprobs and new and new[0]:
@@ -160,6 +176,28 @@ class HFPolicy:
                 self._stats.completion_tokens += len(ids)
             groups.append(group)
         return groups
+
+    def _prefill(self, input_ids: Any, attention: Any, copies: int) -> Any:
+        """The KV cache of each prompt but its last token, computed once and repeated ``copies``
+        times: ``num_return_sequences`` would run the whole prompt once per sample. None (and
+        plain expansion from then on) where the model's cache cannot be built this way."""
+        import torch
+
+        try:
+            from transformers import DynamicCache
+
+            cache = DynamicCache(config=self.model.config)
+            positions = (attention.cumsum(-1) - 1).clamp(min=0)  # left padding: positions count real tokens
+            with torch.no_grad():
+                self.model(input_ids=input_ids[:, :-1], attention_mask=attention[:, :-1],
+                           position_ids=positions[:, :-1], use_cache=True, **{self._cache_kwarg: cache})
+            cache.batch_repeat_interleave(copies)
+            return cache
+        except Exception as exc:  # an architecture with its own cache type: generate expands prompts itself
+            logger.info("%s: no shared prompt prefill (%s: %s); each sample runs its prompt", self.name,
+                        type(exc).__name__, exc)
+            self.share_prefill = False
+            return None
 
     def _trim(self, row: list[int]) -> tuple[list[int], str]:
         """Cut a generated row after its first stop token (the rest is padding)."""

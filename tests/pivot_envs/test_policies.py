@@ -46,6 +46,21 @@ TOOL_TEMPLATE = (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    """One intra-op thread: on a busy shared CPU, OpenMP workers spinning for cores make these
+    tiny forward passes tens of times slower."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture(scope="module")
 def tiny_dir(tmp_path_factory) -> Path:
     pytest.importorskip("torch")
@@ -232,6 +247,18 @@ def test_hf_seed_makes_sampling_reproducible(hf_policy, tool_pivots):
     assert ids != [[a.token_ids for a in g] for g in other]
     assert len({tuple(a.token_ids) for g in first for a in g}) > 1  # k samples differ from each other
     assert all(a.logprobs is None for g in first for a in g)  # not asked for
+
+
+def test_shared_prefill_samples_what_plain_generate_samples(tiny_dir, hf_policy, tool_pivots):
+    plain = get_policy(f"hf:{tiny_dir}", batch_size=4, share_prefill=False)
+    params = SamplingParams(temperature=0.9, max_tokens=6, seed=5, logprobs=True)
+    shared_out = hf_policy.sample(tool_pivots[:4], 3, params)
+    plain_out = plain.sample(tool_pivots[:4], 3, params)
+    assert hf_policy.share_prefill  # the tiny Llama's cache supports it: the fast path ran
+    assert [[a.token_ids for a in g] for g in shared_out] == [[a.token_ids for a in g] for g in plain_out]
+    for g_shared, g_plain in zip(shared_out, plain_out):
+        for a, b in zip(g_shared, g_plain):
+            assert a.logprobs == pytest.approx(b.logprobs, abs=2e-4)
 
 
 def test_hf_greedy_matches_one_pivot_at_a_time(hf_policy, tool_pivots):
