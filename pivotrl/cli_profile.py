@@ -8,16 +8,24 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pivotrl.cli import _fail, console, err_console
 from pivotrl.errors import PivotRLError, VerifierError
 
 MIN_K = 8
+# the same consoles as the rest of the CLI (no import of pivotrl.cli here: it imports this module)
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+
+
+def _fail(exc: Exception) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 def _verifier_option(value: str | None) -> Any:
