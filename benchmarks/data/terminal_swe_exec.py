@@ -233,14 +233,22 @@ def manifest_paths(outcome: Outcome) -> dict[str, str]:
 
 
 def select(kept: list[tuple[Candidate, dict[str, Any]]], sizes: dict[str, int], budget: int, target: int,
-           per_pivot: int) -> list[tuple[Candidate, dict[str, Any]]]:
-    """A balanced subset: pivots in order of usable pairs per byte while the pivots file stays
-    under ``budget`` bytes; per pivot at most ``per_pivot`` pairs, half equivalents where it can,
-    globally rare categories first; stop at ``target`` pairs."""
+           per_pivot: int, cap: int = 28) -> list[tuple[Candidate, dict[str, Any]]]:
+    """A balanced subset: pivots whose pairs are of rare constructions first (per byte of the
+    pivots file, which stays under ``budget``); per pivot at most ``per_pivot`` pairs, as many
+    equivalents as near misses where it can, globally rare categories first, no category over
+    ``cap`` while others are left; stop at ``target`` pairs."""
     by_pivot: dict[str, list[tuple[Candidate, dict[str, Any]]]] = {}
+    avail: dict[str, int] = {}
     for item in kept:
         by_pivot.setdefault(item[0].pivot_id, []).append(item)
-    order = sorted(by_pivot, key=lambda p: (-min(len(by_pivot[p]), per_pivot) / sizes[p], p))
+        avail[item[0].category] = avail.get(item[0].category, 0) + 1
+
+    def worth(pid: str) -> float:
+        weights = sorted((1 / avail[c.category] for c, _ in by_pivot[pid]), reverse=True)[:per_pivot]
+        return sum(weights) / sizes[pid]
+
+    order = sorted(by_pivot, key=lambda p: (-worth(p), p))
     counts: dict[str, int] = {}
     chosen: list[tuple[Candidate, dict[str, Any]]] = []
     used = 0
@@ -250,22 +258,28 @@ def select(kept: list[tuple[Candidate, dict[str, Any]]], sizes: dict[str, int], 
             continue
         items = by_pivot[pid]
         picked: list[tuple[Candidate, dict[str, Any]]] = []
+
+        def load(it: tuple[Candidate, dict[str, Any]]) -> int:
+            return counts.get(it[0].category, 0) + sum(p[0].category == it[0].category for p in picked)
+
         while len(picked) < per_pivot:
             want = labels[True] + sum(c.equivalent for c, _ in picked) <= labels[False] + sum(
                 not c.equivalent for c, _ in picked)
-            pool = [it for it in items if it not in picked and it[0].equivalent == want] or [
-                it for it in items if it not in picked]
+            left = [it for it in items if it not in picked and load(it) < cap]
+            pool = [it for it in left if it[0].equivalent == want] or left
             if not pool:
                 break
-            pool.sort(key=lambda it: (counts.get(it[0].category, 0) + sum(
-                p[0].category == it[0].category for p in picked) * 5, it[0].rule, it[0].category))
+            pool.sort(key=lambda it: (load(it) + sum(p[0].category == it[0].category for p in picked) * 5,
+                                      it[0].rule, it[0].category))
             picked.append(pool[0])
+        if not picked:
+            continue
         for cand, _record in picked:
             counts[cand.category] = counts.get(cand.category, 0) + 1
             labels[cand.equivalent] += 1
         chosen.extend(picked)
         used += sizes[pid]
-    return chosen[:target] if len(chosen) > target else chosen
+    return chosen[:target]
 
 
 def pair_row(cand: Candidate, record: dict[str, Any]) -> dict[str, Any]:
