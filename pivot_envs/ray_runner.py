@@ -20,10 +20,16 @@ _worker_verifiers: VerifierPool | None = None
 _worker_policies: dict[str, Any] = {}
 
 
-def _verify_in_worker(spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> list[Score]:
-    """Runs in a Ray worker: verifiers are built once per worker process and reused."""
+def _verify_in_worker(spec: dict[str, Any], pivot: Pivot, actions: list[Any], imports: tuple[str, ...] = ()
+                      ) -> list[Score]:
+    """Runs in a Ray worker: ``imports`` (modules that register custom verifiers) are imported
+    first; verifiers are built once per worker process and reused."""
     global _worker_verifiers
     if _worker_verifiers is None:
+        import importlib
+
+        for module in imports:
+            importlib.import_module(module)
         _worker_verifiers = VerifierPool()
     return _worker_verifiers.score(spec, pivot, actions)
 
@@ -65,10 +71,12 @@ class RayRunner:
     Ray starts with ``num_cpus`` CPUs. An ``openai:`` policy samples in the workers, ``sample_depth``
     chunks at once (the endpoint serves them concurrently); any other policy (``hf:``, ``vllm:``:
     a model in this process's memory) samples here. Verifiers are built in each worker from their
-    spec, so a custom verifier must be importable there (an entry point or an installed module)."""
+    spec, so a custom verifier must be registered there: by an entry point, or by a module named in
+    ``worker_imports`` (imported in each worker before its first check)."""
 
     def __init__(self, policy_spec: str, *, policy: Policy | None = None, policy_options: dict[str, Any] | None = None,
-                 address: str | None = None, num_cpus: int | None = None, sample_depth: int | None = None) -> None:
+                 address: str | None = None, num_cpus: int | None = None, sample_depth: int | None = None,
+                 worker_imports: tuple[str, ...] | list[str] = ()) -> None:
         try:
             import ray
         except ImportError:
@@ -81,6 +89,7 @@ class RayRunner:
         if not self.remote_sampling and policy is None:
             raise PivotRLError(f"policy {policy_spec!r} samples in this process: pass the built policy")
         self.policy = policy
+        self.worker_imports = tuple(worker_imports)
         self._started = False
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
@@ -107,7 +116,7 @@ class RayRunner:
         return _translated(self._sample.remote(self.policy_spec, self.policy_options, pivots, k, params))
 
     def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
-        return _translated(self._verify.remote(spec, pivot, actions))
+        return _translated(self._verify.remote(spec, pivot, actions, self.worker_imports))
 
     def close(self) -> None:
         if self._local is not None:

@@ -1,0 +1,62 @@
+"""Profiling on Ray (pivotrl.pivot_envs.ray_runner): a local two-CPU cluster verifies in its
+workers and writes the same bytes as the single-process run; a broken verifier in a worker
+stays a VerifierError in the driver, with the output intact."""
+
+from __future__ import annotations
+
+import pytest
+
+from pivotrl.errors import VerifierError
+from pivotrl.pivot_envs.policies import SamplingParams
+from pivotrl.pivot_envs.profile import ProfileConfig, load_profiled, profile
+from pivotrl.verifiers import register_verifier
+from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates
+
+pytestmark = pytest.mark.integration
+
+
+@register_verifier("ray_test_broken", override=True)
+def ray_test_broken(action, pivot):
+    """Registered here and, through ``worker_imports``, in every Ray worker; breaks when used."""
+    raise RuntimeError("sandbox daemon went away")
+
+
+CONFIG = ProfileConfig(k=8, sampling=SamplingParams(seed=9), keep_actions=True, chunk_size=4, concurrency=2)
+
+
+@pytest.fixture(scope="module")
+def runner():
+    pytest.importorskip("ray")
+    from pivotrl.pivot_envs.ray_runner import RayRunner
+
+    policy = ReplayPolicy(faults={5: "garbage", 6: "error"})
+    ray_runner = RayRunner("hf:in-driver", policy=policy, num_cpus=2, worker_imports=["tests.pivot_envs.test_ray"])
+    yield ray_runner
+    ray_runner.close()
+
+
+def test_ray_output_equals_the_single_process_run(runner, tmp_path):
+    candidates = shipped_candidates("tool", limit=40)
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    profile(candidates, ReplayPolicy(faults={5: "garbage", 6: "error"}), local, CONFIG)
+    summary = profile(candidates, runner.policy, distributed, CONFIG, runner=runner)
+    assert summary.written == len(candidates) and runner.cpus == 2
+    assert distributed.read_text() == local.read_text()
+
+
+def test_ray_worker_verifier_error_stays_a_verifier_error(runner, tmp_path):
+    candidates = shipped_candidates("tool", limit=6)
+    out = tmp_path / "out.jsonl"
+    config = ProfileConfig(k=2, verifier="ray_test_broken")
+    with pytest.raises(VerifierError, match="sandbox daemon went away"):
+        profile(candidates, runner.policy, out, config, runner=runner)
+    assert load_profiled(out) == []  # nothing scored 0 for a broken verifier
+
+
+def test_remote_sampling_needs_an_openai_policy_or_a_local_one():
+    pytest.importorskip("ray")
+    from pivotrl.errors import PivotRLError
+    from pivotrl.pivot_envs.ray_runner import RayRunner
+
+    with pytest.raises(PivotRLError, match="samples in this process"):
+        RayRunner("hf:/some/model")
