@@ -21,6 +21,7 @@ from pivotrl.pivot_envs.domains import DOMAINS, data_path
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.policies import (
+    Policy,
     SamplingParams,
     apply_order,
     get_policy,
@@ -216,6 +217,7 @@ def _recompute_logprobs(model, prompt: list[int], completion: list[int], tempera
 
 
 def test_hf_returns_k_actions_per_pivot_in_input_order_with_matching_logprobs(hf_policy, tool_pivots):
+    assert isinstance(hf_policy, Policy) and hf_policy.name.startswith("hf:")
     k, params = 3, SamplingParams(temperature=0.7, max_tokens=12, seed=11, logprobs=True)
     groups = hf_policy.sample(tool_pivots, k, params)
     assert len(groups) == len(tool_pivots) and all(len(g) == k for g in groups)
@@ -351,3 +353,31 @@ def test_vllm_prefix_counters_sum_engines_and_ignore_the_rest():
                SimpleNamespace(name="vllm:num_requests_running", value=3)]
     assert prefix_counters(metrics) == (64.0, 150.0)
     assert prefix_counters([SimpleNamespace(name="vllm:num_requests_running", value=3)]) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAI-compatible backend, without a server (the server tests are in test_policies_openai.py)
+
+
+def test_openai_choice_with_parsed_tool_calls_and_vllm_token_ids():
+    pytest.importorskip("openai")
+    from openai.types.chat.chat_completion import ChatCompletion
+
+    from pivotrl.pivot_envs.policies.openai_compat import _action
+
+    response = ChatCompletion.model_validate({
+        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [
+            {"index": 0, "finish_reason": "tool_calls",
+             "message": {"role": "assistant", "content": None, "tool_calls": [
+                 {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}]},
+             "logprobs": {"content": [{"token": "token_id:17", "logprob": -0.25, "bytes": None, "top_logprobs": []},
+                                      {"token": "token_id:4", "logprob": -1.5, "bytes": None, "top_logprobs": []}]}},
+            {"index": 1, "finish_reason": "length", "message": {"role": "assistant", "content": "garbage {"}},
+        ]})
+    call, text = (_action(c) for c in response.choices)
+    assert call.message["tool_calls"][0]["function"] == {"name": "get_weather", "arguments": '{"city": "Oslo"}'}
+    assert call.action is call.message and call.text == ""
+    assert call.token_ids == [17, 4] and call.logprobs == [-0.25, -1.5] and call.finish_reason == "tool_calls"
+    assert text.message is None and text.action == "garbage {" and text.logprobs is None
+    assert text.finish_reason == "length"

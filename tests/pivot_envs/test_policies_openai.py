@@ -14,7 +14,7 @@ import pytest
 
 from pivotrl.pivot_envs import Pivot, Trajectory
 from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.policies import SamplingParams, get_policy, prefix_order
+from pivotrl.pivot_envs.policies import Policy, SamplingParams, get_policy, prefix_order
 
 pytestmark = pytest.mark.integration
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -76,6 +76,7 @@ def test_k_actions_per_pivot_in_input_order_with_n_emulated(server):
     pivots = _pivots()
     assert prefix_order(pivots) != list(range(len(pivots)))
     policy = get_policy(f"openai:{server.base_url}#{server.model}", max_retries=0, concurrency=4)
+    assert isinstance(policy, Policy)
     greedy = SamplingParams(temperature=0.0, max_tokens=6)
     groups = policy.sample(pivots, 3, greedy)
     assert len(groups) == len(pivots) and all(len(g) == 3 for g in groups)
