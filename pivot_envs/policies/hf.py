@@ -79,6 +79,8 @@ class HFPolicy:
             self.name = name or f"hf:{type(model).__name__}"
         self.model.to(self.device)
         self.model.eval()
+        ctx = getattr(self.model.config, "max_position_embeddings", None)
+        self.context_length: int | None = int(ctx) if isinstance(ctx, int) and ctx > 0 else None
         forward_args = inspect.signature(self.model.forward).parameters
         self._cache_kwarg = "cache" if "cache" in forward_args else "past_key_values"  # renamed in transformers 5.x
         if getattr(self.tokenizer, "chat_template", None) is None:
@@ -113,16 +115,30 @@ class HFPolicy:
             return []
         order = prefix_order(pivots)
         ordered = [pivots[i] for i in order]
-        results: list[list[SampledAction]] = []
-        for start in range(0, len(ordered), self.batch_size):
-            results += self._generate(ordered[start:start + self.batch_size], k, params)
-        return restore_order(results, order)
+        prompts = [self.prompt_ids(p) for p in ordered]
+        results: list[list[SampledAction] | None] = [None] * len(ordered)
+        fitting = []
+        for i, prompt in enumerate(prompts):
+            if self.context_length is not None and len(prompt) >= self.context_length:
+                reason = (f"the prompt has {len(prompt)} tokens, the model's context is {self.context_length}: "
+                          "not sampled")
+                results[i] = [SampledAction(text="", error=reason) for _ in range(k)]
+                self._stats.samples += k
+                self._stats.failures += k
+            else:
+                fitting.append(i)
+        for start in range(0, len(fitting), self.batch_size):
+            chunk = fitting[start:start + self.batch_size]
+            groups = self._generate([ordered[i] for i in chunk], [prompts[i] for i in chunk], k, params)
+            for i, group in zip(chunk, groups):
+                results[i] = group
+        return restore_order(results, order)  # type: ignore[arg-type]
 
-    def _generate(self, batch: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
+    def _generate(self, batch: Sequence[Pivot], prompts: list[list[int]], k: int,
+                  params: SamplingParams) -> list[list[SampledAction]]:
         import torch
         from transformers import GenerationConfig
 
-        prompts = [self.prompt_ids(p) for p in batch]
         width = max(len(p) for p in prompts)
         input_ids = torch.full((len(prompts), width), self.pad_id, dtype=torch.long)
         attention = torch.zeros((len(prompts), width), dtype=torch.long)

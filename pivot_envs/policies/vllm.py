@@ -133,13 +133,27 @@ class VLLMPolicy:
         order = prefix_order(pivots)
         ordered = [pivots[i] for i in order]
         prompts = self.prompts(ordered)
-        sampling = [self._sampling_params(**sampling_kwargs(params, k, pivot_seed(params.seed, p))) for p in ordered]
+        limit = self.max_model_len()
+        # the engine refuses a prompt at or over its context length, and the whole call with it
+        fitting = [i for i, p in enumerate(prompts) if limit is None or len(p["prompt_token_ids"]) < limit]
+        sampling = [self._sampling_params(**sampling_kwargs(params, k, pivot_seed(params.seed, ordered[i])))
+                    for i in fitting]
         before = self._counters()
-        outputs = self.llm.generate(prompts, sampling, use_tqdm=False)
+        outputs = self.llm.generate([prompts[i] for i in fitting], sampling, use_tqdm=False) if fitting else []
         after = self._counters()
-        results = [convert_output(out, k, params.logprobs) for out in outputs]
-        self._account(prompts, outputs, results, before, after)
+        results: list[list[SampledAction]] = [
+            [SampledAction(text="", error=f"the prompt has {len(p['prompt_token_ids'])} tokens, the engine's "
+                                          f"max_model_len is {limit}: not sampled")] * k
+            for p in prompts]
+        for i, out in zip(fitting, outputs):
+            results[i] = convert_output(out, k, params.logprobs)
+        self._account([prompts[i] for i in fitting], outputs, results, before, after)
         return restore_order(results, order)
+
+    def max_model_len(self) -> int | None:
+        config = getattr(getattr(self.llm, "llm_engine", None), "model_config", None)
+        value = getattr(config, "max_model_len", None)
+        return int(value) if isinstance(value, int) else None
 
     def _counters(self) -> tuple[float, float] | None:
         try:

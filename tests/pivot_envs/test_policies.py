@@ -300,6 +300,22 @@ def test_garbage_output_is_returned_and_scored_zero(hf_policy):
     assert all(v.reason for v in verdicts)
 
 
+def test_prompts_longer_than_the_context_are_errors_not_a_crash(tiny_dir, tool_pivots):
+    policy = get_policy(f"hf:{tiny_dir}", batch_size=4)
+    assert policy.context_length == 8192  # the tiny model's max_position_embeddings
+    lengths = [len(policy.prompt_ids(p)) for p in tool_pivots]
+    policy.context_length = sorted(lengths)[len(lengths) // 2]  # half the pivots no longer fit
+    groups = policy.sample(tool_pivots, 2, SamplingParams(max_tokens=3, seed=0))
+    assert [len(g) for g in groups] == [2] * len(tool_pivots)
+    for n, group in zip(lengths, groups):
+        if n >= policy.context_length:
+            assert all(a.error and f"has {n} tokens" in a.error and a.text == "" for a in group)
+        else:
+            assert all(a.error is None and a.token_ids for a in group)
+    too_long = sum(n >= policy.context_length for n in lengths)
+    assert policy.stats().failures == 2 * too_long > 0
+
+
 def test_hf_rejects_bad_arguments(hf_policy, tool_pivots):
     with pytest.raises(PivotRLError, match="k must be at least 1"):
         hf_policy.sample(tool_pivots, 0, SamplingParams())
