@@ -259,7 +259,7 @@ def select(kept: list[tuple[Candidate, dict[str, Any]]], sizes: dict[str, int], 
         items = by_pivot[pid]
         picked: list[tuple[Candidate, dict[str, Any]]] = []
 
-        def load(it: tuple[Candidate, dict[str, Any]]) -> int:
+        def load(it: tuple[Candidate, dict[str, Any]], picked: list = picked) -> int:
             return counts.get(it[0].category, 0) + sum(p[0].category == it[0].category for p in picked)
 
         while len(picked) < per_pivot:
