@@ -60,3 +60,23 @@ def test_remote_sampling_needs_an_openai_policy_or_a_local_one():
 
     with pytest.raises(PivotRLError, match="samples in this process"):
         RayRunner("hf:/some/model")
+
+
+def test_cli_profile_with_ray_writes_the_single_process_file(runner, tmp_path):
+    pytest.importorskip("transformers")
+    from click.testing import CliRunner
+
+    from pivotrl.cli import main
+    from pivotrl.pivot_envs import write_jsonl
+    from pivotrl.verifiers.judge_server import build_tiny_model
+
+    model = build_tiny_model()
+    candidates = tmp_path / "candidates.jsonl"
+    write_jsonl(shipped_candidates("tool", limit=4), candidates)
+    args = ["--policy", f"hf:{model}", "-k", "2", "--max-tokens", "4", "--seed", "1", "--keep-actions"]
+    single, distributed = tmp_path / "single.jsonl", tmp_path / "ray.jsonl"
+    first = CliRunner().invoke(main, ["profile", str(candidates), "-o", str(single), *args])
+    second = CliRunner().invoke(main, ["profile", str(candidates), "-o", str(distributed), "--ray", *args])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert distributed.read_text() == single.read_text()
+    assert len(load_profiled(distributed)) == 4
