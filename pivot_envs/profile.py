@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import statistics
 import threading
 import time
@@ -26,6 +27,8 @@ from pivotrl.pivot_envs.records import Pivot
 logger = logging.getLogger(__name__)
 
 MAX_REASON_CHARS = 200
+#: Sampler errors about one prompt (over the context length), not about the policy being down.
+PROMPT_ERROR = re.compile(r"^the prompt has \d+ tokens|context length|maximum context", re.IGNORECASE)
 #: One scored sample as it travels between workers: (reward, reason, skipped by the verifier).
 Score = tuple[float, str, bool]
 
@@ -67,6 +70,7 @@ class ProfileSummary:
     samples: int = 0
     sampler_failures: int = 0
     unprofiled: int = 0
+    unprofiled_reasons: dict[str, str] = field(default_factory=dict)  # reason -> first candidate id
     seconds: float = 0.0
     dropped_partial_line: bool = False
     policy_stats: dict[str, Any] = field(default_factory=dict)
@@ -345,9 +349,12 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
                                        f"k={config.k}")
                 if all(a.error is not None for a in actions):
                     summary.unprofiled += 1
-                    failed_in_a_row += 1
+                    summary.unprofiled_reasons.setdefault(str(actions[0].error)[:MAX_REASON_CHARS], pivot.id)
                     logger.warning("every sample failed at candidate %s (%s): not written, a rerun retries it",
                                    pivot.id, actions[0].error)
+                    if PROMPT_ERROR.search(str(actions[0].error)):
+                        continue  # this prompt's own problem (too long): says nothing about the endpoint
+                    failed_in_a_row += 1
                     if failed_in_a_row >= config.max_failed_candidates:
                         while verifying:
                             write_head()

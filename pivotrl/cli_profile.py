@@ -136,6 +136,11 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
     console.print(f"{summary.written} candidates profiled ({summary.skipped} already done) -> {output}; "
                   f"{summary.samples} samples, {summary.sampler_failures} sampler failures, {rate:,.2f} candidates/s",
                   highlight=False, soft_wrap=True)
+    if summary.unprofiled:
+        err_console.print(f"[yellow]{summary.unprofiled} candidates could not be sampled[/] and are not in {output} "
+                          "(a rerun retries them):", highlight=False, soft_wrap=True)
+        for reason, pivot_id in list(summary.unprofiled_reasons.items())[:5]:
+            err_console.print(f"  {escape(pivot_id)}: {escape(reason)}", highlight=False, soft_wrap=True)
     hit = summary.policy_stats.get("prefix_cache_hit_rate")
     if hit is not None:
         console.print(f"prefix cache hit rate: {100 * hit:.1f}%", highlight=False)

@@ -204,3 +204,22 @@ def test_population_variance_matches_statistics_module(candidates, tmp_path):
     profile(candidates[:10], ReplayPolicy(), out, CONFIG)
     for record in _lines(out):
         assert record["stats"]["var"] == statistics.pvariance(record["stats"]["rewards"])
+
+
+class ShortContextPolicy(ReplayPolicy):
+    """Refuses the prompts of every pivot after the fourth message, as a small context would."""
+
+    def sample(self, pivots, k, params):
+        out = super().sample(pivots, k, params)
+        return [[SampledAction(text="", error=f"the prompt has {900 + i} tokens, the model's context is 512")] * k
+                if len(p.messages) > 4 else group for i, (p, group) in enumerate(zip(pivots, out))]
+
+
+def test_prompts_over_the_context_are_left_out_without_stopping_the_run(candidates, tmp_path):
+    out = tmp_path / "out.jsonl"
+    config = ProfileConfig(k=2, chunk_size=4, max_failed_candidates=2)
+    summary = profile(candidates, ShortContextPolicy(), out, config)
+    long = [c for c in candidates if len(c.messages) > 4]
+    assert len(long) > 2 and summary.unprofiled == len(long)
+    assert {r["id"] for r in _lines(out)} == {c.id for c in candidates if len(c.messages) <= 4}
+    assert any("context is 512" in reason for reason in summary.unprofiled_reasons)
