@@ -80,3 +80,24 @@ def test_cli_profile_with_ray_writes_the_single_process_file(runner, tmp_path):
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert distributed.read_text() == single.read_text()
     assert len(load_profiled(distributed)) == 4
+
+
+def test_openai_sampling_runs_in_ray_workers(runner, tmp_path):
+    pytest.importorskip("transformers")
+    pytest.importorskip("openai")
+    from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.verifiers import get_verifier
+    from pivotrl.verifiers.judge_server import TinyServer, build_tiny_model
+
+    candidates = shipped_candidates("tool", limit=4)
+    out = tmp_path / "out.jsonl"
+    with TinyServer(build_tiny_model()) as server:
+        remote = RayRunner(f"openai:{server.base_url}#{server.model}", policy_options={"max_retries": 0})
+        assert remote.remote_sampling and remote.sample_depth >= 2
+        config = ProfileConfig(k=2, sampling=SamplingParams(max_tokens=4, seed=1), keep_actions=True, chunk_size=1)
+        summary = profile(candidates, None, out, config, runner=remote)
+        remote.close()
+    assert summary.written == 4 and summary.sampler_failures == 0
+    verifier = get_verifier("tool_schema")
+    for record in load_profiled(out):
+        assert record.stats["rewards"] == [verifier.verify(a, record).score for a in record.stats["actions"]]
