@@ -186,6 +186,10 @@ def filter_cmd(profiled: Path, output: Path, lam: float, min_var: float) -> None
     count = write_jsonl(result.kept, output)
     console.print(f"{count} of {funnel.total['candidates']} candidates kept -> {output}", highlight=False,
                   soft_wrap=True)
+    if not count:
+        err_console.print("[yellow]no candidate kept:[/] every group is uniform or too easy for this policy; a "
+                          "stronger reference policy, a larger K or a higher --lam finds mixed outcomes",
+                          highlight=False, soft_wrap=True)
 
 
 @click.command()
