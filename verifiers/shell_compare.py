@@ -16,6 +16,13 @@ DEFAULT_VOLATILE = (
     r"\b0x[0-9a-fA-F]{6,}\b",                                                     # addresses
 )
 UNORDERED_COMMANDS = re.compile(r"(^|[|;&(\s])(find|du|ls\s+-[a-zA-Z]*U|xargs\s+-P)\b")
+ENDS_IN_SORT = re.compile(r"\|\s*sort\b[^|;&]*$")
+
+
+def order_unspecified(command: str) -> bool:
+    """True where a command prints in an order nothing fixes (``find`` walks the directory in
+    creation order); a pipeline that ends in ``sort`` fixes it again."""
+    return bool(UNORDERED_COMMANDS.search(command)) and not ENDS_IN_SORT.search(command.strip())
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class OutputPolicy:
             while lines and not lines[-1]:
                 lines.pop()
         unordered = self.line_order == "ignore" or (
-            self.line_order == "auto" and any(UNORDERED_COMMANDS.search(c) for c in commands)
+            self.line_order == "auto" and any(order_unspecified(c) for c in commands)
         )
         if unordered:
             lines = sorted(lines)

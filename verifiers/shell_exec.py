@@ -28,6 +28,19 @@ logger = logging.getLogger(__name__)
 SHELL_TOOLS = ("bash", "execute_bash", "shell", "run_shell_command", "terminal")
 EDITOR_TOOLS = ("str_replace_editor", "editor")
 EDITOR_KEYS = ("command", "path", "file_text", "old_str", "new_str", "insert_line", "view_range")
+# The probe state: every non-empty text file of the work dir wrapped in two marker lines and
+# one more small file in every folder. A command that computes its answer from the files sees
+# the change; one that prints the reference's output from memory (`echo 42`) does not. Comment-free on purpose: both sides
+# run on the same probe, so a file the markers break is broken for both.
+PROBE_SCRIPT = r"""find . -path ./.git -prune -o -type f -size -1024k -print0 2>/dev/null |
+while IFS= read -r -d '' f; do
+  if [ -s "$f" ] && [ -w "$f" ] && grep -Iq . "$f" 2>/dev/null; then
+    { printf 'pivotrl-probe-head\n'; cat "$f"; [ -n "$(tail -c1 "$f")" ] && printf '\n'; printf 'pivotrl-probe-tail\n'; } \
+      > /tmp/.pivotrl-probe && cat /tmp/.pivotrl-probe > "$f"
+  fi
+done; rm -f /tmp/.pivotrl-probe
+find . -path ./.git -prune -o -type d -print0 2>/dev/null |
+while IFS= read -r -d '' d; do [ -w "$d" ] && printf 'pivotrl-probe\n' > "$d/pivotrl-probe.txt"; done; exit 0"""
 
 
 def action_steps(action: Action, shell_tools: tuple[str, ...] = SHELL_TOOLS,
@@ -72,13 +85,18 @@ class ShellExecVerifier(BaseVerifier):
     """Parameters: ``sandbox`` (auto | docker | bwrap), ``timeout`` and ``output_limit`` per
     command, ``compare`` (which effects must agree: any of exit_code, stdout, files),
     ``line_order`` (auto | strict | ignore), ``strip_trailing_whitespace``, ``concurrency``
-    for the batch path. A text reference is compared by the kind of turn."""
+    for the batch path, ``probe``: an action that agrees on the pivot state must also agree on a
+    probe state (text files wrapped in marker lines, a new file in every folder), so printing the reference's output from
+    memory is not rewarded. The acknowledgement an editor call prints ("The file ... has been
+    edited") is tool chatter, not an effect: its stdout is left out of the comparison (``view``
+    output is kept). A text reference is compared by the kind of turn."""
 
     name = "shell_exec"
 
     def __init__(self, sandbox: str = "auto", timeout: float = 10.0, output_limit: int = 64 * 1024,
                  compare: tuple[str, ...] | list[str] = ("exit_code", "stdout", "files"), line_order: str = "auto",
-                 strip_trailing_whitespace: bool = True, concurrency: int | None = None, memory_mb: int = 512) -> None:
+                 strip_trailing_whitespace: bool = True, concurrency: int | None = None, memory_mb: int = 512,
+                 probe: bool = True) -> None:
         unknown = set(compare) - {"exit_code", "stdout", "files"}
         if unknown or not compare:
             raise VerifierError(f"shell_exec compare takes exit_code, stdout, files; got {list(compare)}")
@@ -86,6 +104,7 @@ class ShellExecVerifier(BaseVerifier):
             raise VerifierError(f"line_order must be auto, strict or ignore, got {line_order!r}")
         self.sandbox = sandbox
         self.compare = tuple(compare)
+        self.probe = bool(probe)
         self.policy = OutputPolicy(strip_trailing_whitespace, line_order)
         self.limits = Limits(timeout=float(timeout), output_limit=int(output_limit),
                              memory_bytes=int(memory_mb) * 1024 * 1024)
@@ -114,6 +133,8 @@ class ShellExecVerifier(BaseVerifier):
             out["compare"] = list(self.compare)
         if self.policy.line_order != "auto":
             out["line_order"] = self.policy.line_order
+        if not self.probe:
+            out["probe"] = False
         return out
 
     @property
@@ -173,7 +194,28 @@ class ShellExecVerifier(BaseVerifier):
             result = self._run(spec, steps)
         except SandboxError as exc:
             return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
-        return self._compare(ref_result, result, ref_steps, steps)
+        verdict = self._compare(ref_result, result, ref_steps, steps)
+        if not verdict.equivalent or not self.probe:
+            return verdict
+        return self._verify_on_probe(pivot, spec, ref_steps, steps, verdict)
+
+    def _verify_on_probe(self, pivot: PivotLike, spec: StateSpec, ref_steps: list[Step], steps: list[Step],
+                         verdict: Verdict) -> Verdict:
+        probe_spec = StateSpec(files=spec.files, setup=spec.setup, replay=(*spec.replay, Step.shell(PROBE_SCRIPT)))
+        try:
+            ref_result = self._reference_result(pivot, probe_spec, ref_steps)
+        except SandboxError as exc:
+            raise VerifierError(f"pivot {pivot.id!r}: the reference could not run on the probe state: {exc}") from None
+        try:
+            result = self._run(probe_spec, steps)
+        except SandboxError as exc:
+            return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
+        on_probe = self._compare(ref_result, result, ref_steps, steps)
+        if on_probe.equivalent:
+            return Verdict.accept(verdict.reason + " (also on the probe state)", **verdict.details)
+        return Verdict.reject("same effects on the pivot state but not on a probe state (text files wrapped in "
+                              f"marker lines, a new file in every folder), e.g. output printed from memory: "
+                              f"{on_probe.reason}", **on_probe.details)
 
     def _compare(self, ref: CheckResult, got: CheckResult, ref_steps: list[Step], steps: list[Step]) -> Verdict:
         commands = [s.command for s in ref_steps + steps if s.kind == "exec"]
@@ -190,8 +232,8 @@ class ShellExecVerifier(BaseVerifier):
             if ref_codes[-1:] != codes[-1:]:
                 difference = f"exit status {codes[-1] if codes else None}, expected {ref_codes[-1] if ref_codes else None}"
         if difference is None and "stdout" in self.compare:
-            expected = self.policy.normalize("\n".join(r.stdout for r in ref.results), commands)
-            output = self.policy.normalize("\n".join(r.stdout for r in got.results), commands)
+            expected = self.policy.normalize(_effect_stdout(ref, ref_steps), commands)
+            output = self.policy.normalize(_effect_stdout(got, steps), commands)
             if expected != output:
                 difference = first_line_difference(expected, output)
         if difference is None and "files" in self.compare and ref.digest != got.digest:
@@ -216,6 +258,14 @@ class ShellExecVerifier(BaseVerifier):
             raise
         finally:
             executor.shutdown(wait=True)
+
+
+def _effect_stdout(result: CheckResult, steps: list[Step]) -> str:
+    """The stdout that is an effect: all of it, less what editing calls print about themselves."""
+    if len(result.results) != len(steps):
+        return "\n".join(r.stdout for r in result.results)
+    return "\n".join(r.stdout for r, step in zip(result.results, steps)
+                     if step.kind != "edit" or step.edit.get("command") == "view")
 
 
 def _side(result: CheckResult, limit: int = 2000) -> dict[str, Any]:

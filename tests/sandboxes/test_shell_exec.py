@@ -68,7 +68,7 @@ def test_k_checks_build_the_state_once_and_reuse_warm_sandboxes(verifier):
     builds, started = verifier.runtime.states.builds, verifier.runtime.pool.started
     verdicts = verifier.verify_batch([bash("wc -l app.log"), bash("wc -l < app.log")] * 8, pivot)
     assert [v.equivalent for v in verdicts] == [True, False] * 8
-    assert verifier.runtime.states.builds == builds + 1
+    assert verifier.runtime.states.builds == builds + 2  # the pivot state and its probe state, once each
     assert verifier.runtime.pool.started - started <= verifier.concurrency
     assert verifier.runtime.pool.reused > 0
 
@@ -93,9 +93,11 @@ def test_editor_calls_run_in_the_sandbox(verifier):
     from dataclasses import replace
 
     pivot = replace(shell_pivot("true", files=files, pivot_id="edit"), reference=ref)
-    same = ('<tool_call>{"name": "bash", "arguments": {"command": "sed -i \'s/    return None/    return sum(values)/\' calc.py '
-            '&& echo \'The file calc.py has been edited.\'"}}</tool_call>')
-    assert verifier.verify(same, pivot).equivalent
+    # the editor's acknowledgement is tool chatter, not an effect: a shell edit prints none
+    same = ('<tool_call>{"name": "bash", "arguments": {"command": "sed -i \'s/    return None/    return sum(values)/\' calc.py"}}'
+            '</tool_call>')
+    verdict = verifier.verify(same, pivot)
+    assert verdict.equivalent, verdict.reason
     wrong = ('<tool_call>{"name": "str_replace_editor", "arguments": {"command": "str_replace", "path": "calc.py", '
              '"old_str": "    return None", "new_str": "    return max(values)"}}</tool_call>')
     assert "calc.py differs" in verifier.verify(wrong, pivot).reason
@@ -128,3 +130,19 @@ def test_shell_environments_step_with_the_reference_and_a_hostile_action(backend
     env.reset(options={"pivot_id": info["pivot_id"]})
     _, reward, _, _, info = env.step("```bash\nrm -rf ~ ; kill -9 -1\n```")
     assert reward == 0.0 and info["verdict"].reason
+
+
+@pytest.mark.parametrize(("reference", "from_memory"), [
+    ("ls data", "printf 'a.csv\\nb.csv\\n'"),
+    ("wc -l < data/a.csv", "echo 2"),
+    ("head -n 1 data/a.csv", "echo id,name"),
+])
+def test_output_printed_from_memory_is_rejected_on_the_probe_state(backend, reference, from_memory):
+    files = {"data/a.csv": "id,name\n1,ada\n", "data/b.csv": "id,name\n"}
+    pivot = shell_pivot(reference, files=files, pivot_id=f"probe-{abs(hash(reference))}")
+    probing = get_verifier("shell_exec", sandbox=backend, timeout=5)
+    verdict = probing.verify(bash(from_memory), pivot)
+    assert not verdict.equivalent and "probe state" in verdict.reason, verdict.reason
+    assert probing.verify(bash(reference + " | cat"), pivot).equivalent
+    # without the probe only the pivot's own state is compared, where the two look the same
+    assert get_verifier("shell_exec", sandbox=backend, timeout=5, probe=False).verify(bash(from_memory), pivot).equivalent
