@@ -38,6 +38,8 @@ bench: sandbox
 	$(BIN)/python -m pivotrl.benchmarks.verifier_throughput
 	$(BIN)/python -m pivotrl.benchmarks.sandbox_throughput
 	$(BIN)/python -m pivotrl.benchmarks.judge_throughput
+	$(BIN)/python -m pivotrl.benchmarks.logprob_kernels
+	$(BIN)/python -m pivotrl.benchmarks.profiling_throughput
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
