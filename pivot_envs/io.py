@@ -159,6 +159,12 @@ def load_pivots(source: Source, *, domain: str | None = None, extract_trajectori
     return out
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_jsonl(records: Iterable[Any], path: str | os.PathLike[str]) -> int:
     """Write records (dicts or objects with ``to_dict``) atomically; returns the count."""
     target = Path(path)
@@ -171,6 +177,7 @@ def write_jsonl(records: Iterable[Any], path: str | os.PathLike[str]) -> int:
                 data = record.to_dict() if hasattr(record, "to_dict") else record
                 handle.write(json.dumps(data, ensure_ascii=False) + "\n")
                 count += 1
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

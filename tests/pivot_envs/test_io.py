@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -165,3 +166,11 @@ def test_write_jsonl_is_atomic(tmp_path):
         write_jsonl(explode(), path)
     assert path.read_text() == '{"a": 1}\n'  # the old file survives a crash
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_written_files_get_the_usual_mode_not_the_temp_files_0600(tmp_path):
+    path = tmp_path / "out.jsonl"
+    write_jsonl([{"a": 1}], path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
