@@ -102,16 +102,18 @@ def _canonical(spec: Any) -> str:
 
 def _warn_if_other_verifier(configured: dict[str, Any], pivots: Sequence[Pivot]) -> None:
     """Say when the configured verifier is not the one the pivots were profiled with: their
-    statistics (and the filter that kept them) assume that one. Logged every time, a Python
-    warning once per pair of specs."""
+    statistics (and the filter that kept them) assume that one. Logged every time; a Python
+    warning once per pair of specs when the pivots were profiled (carry ``stats``)."""
     mine = _canonical(configured)
+    profiled = {_canonical(p.verifier) for p in pivots if p.verifier and p.stats}
     for recorded in sorted({_canonical(p.verifier) for p in pivots if p.verifier}):
         if recorded == mine:
             continue
         message = (f"verifier {mine} differs from the one the pivots were made with ({recorded}): rewards will not "
                    "match profiling; pass verifier=None to use the recorded one, or profile again with this one")
         logger.warning(message)
-        if (recorded, mine) not in _warned:
+        # a Python warning only where the pivots carry profiling statistics made with the other one
+        if recorded in profiled and (recorded, mine) not in _warned:
             _warned.add((recorded, mine))
             warnings.warn(message, UserWarning, stacklevel=4)
 
