@@ -186,36 +186,32 @@ class ShellExecVerifier(BaseVerifier):
         if isinstance(ref_steps, str):
             raise VerifierError(f"pivot {pivot.id!r}: the reference cannot be executed: {ref_steps}")
         spec = state_spec(pivot)
+        verdict = self._run_both(pivot, spec, ref_steps, steps, "")
+        if not verdict.equivalent or not self.probe or verdict.details.get("sandbox_failure"):
+            return verdict
+        probe_spec = StateSpec(files=spec.files, setup=spec.setup, replay=(*spec.replay, Step.shell(PROBE_SCRIPT)))
+        on_probe = self._run_both(pivot, probe_spec, ref_steps, steps, " on the probe state")
+        if on_probe.equivalent:
+            return Verdict.accept(verdict.reason + " (also on the probe state)", **verdict.details)
+        if on_probe.details.get("sandbox_failure"):
+            return on_probe
+        return Verdict.reject("same effects on the pivot state but not on a probe state (text files wrapped in "
+                              f"marker lines, a new file in every folder), e.g. output printed from memory: "
+                              f"{on_probe.reason}", **on_probe.details)
+
+    def _run_both(self, pivot: PivotLike, spec: StateSpec, ref_steps: list[Step], steps: list[Step],
+                  where: str) -> Verdict:
+        """Reference (cached per state) and action from one state, compared. A reference that cannot
+        run is a broken pivot (raised); an action the sandbox cannot run twice scores 0."""
         try:
             ref_result = self._reference_result(pivot, spec, ref_steps)
         except SandboxError as exc:
-            raise VerifierError(f"pivot {pivot.id!r}: the reference could not run: {exc}") from None
+            raise VerifierError(f"pivot {pivot.id!r}: the reference could not run{where}: {exc}") from None
         try:
             result = self._run(spec, steps)
         except SandboxError as exc:
             return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
-        verdict = self._compare(ref_result, result, ref_steps, steps)
-        if not verdict.equivalent or not self.probe:
-            return verdict
-        return self._verify_on_probe(pivot, spec, ref_steps, steps, verdict)
-
-    def _verify_on_probe(self, pivot: PivotLike, spec: StateSpec, ref_steps: list[Step], steps: list[Step],
-                         verdict: Verdict) -> Verdict:
-        probe_spec = StateSpec(files=spec.files, setup=spec.setup, replay=(*spec.replay, Step.shell(PROBE_SCRIPT)))
-        try:
-            ref_result = self._reference_result(pivot, probe_spec, ref_steps)
-        except SandboxError as exc:
-            raise VerifierError(f"pivot {pivot.id!r}: the reference could not run on the probe state: {exc}") from None
-        try:
-            result = self._run(probe_spec, steps)
-        except SandboxError as exc:
-            return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
-        on_probe = self._compare(ref_result, result, ref_steps, steps)
-        if on_probe.equivalent:
-            return Verdict.accept(verdict.reason + " (also on the probe state)", **verdict.details)
-        return Verdict.reject("same effects on the pivot state but not on a probe state (text files wrapped in "
-                              f"marker lines, a new file in every folder), e.g. output printed from memory: "
-                              f"{on_probe.reason}", **on_probe.details)
+        return self._compare(ref_result, result, ref_steps, steps)
 
     def _compare(self, ref: CheckResult, got: CheckResult, ref_steps: list[Step], steps: list[Step]) -> Verdict:
         commands = [s.command for s in ref_steps + steps if s.kind == "exec"]
