@@ -358,7 +358,8 @@ def fused_grpo_loss(hidden: torch.Tensor, lm_head_weight: torch.Tensor, token_id
     tok = _prepare(advantages, mask, config, old_logprobs, ref_logprobs, sampler_logprobs, num_items_in_batch,
                    torch.float64 if hidden.dtype == torch.float64 else torch.float32)
     y, _ = select_rows(token_ids.to(hidden.device), mask, V, hidden.shape[:2])
-    h = hidden[mask].contiguous()
+    # all tokens counted: a view, not a gathered copy (and no scatter of the gradient back)
+    h = (hidden.reshape(-1, hidden.shape[-1]) if bool(mask.all()) else hidden[mask]).contiguous()
     n = h.shape[0]
     chunk = chunk_size or default_chunk_size(V)
     plan: dict[str, Any] = {"config": config, "tokens": tok, "targets": y, "entropy": compute_entropy,

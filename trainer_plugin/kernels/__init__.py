@@ -143,7 +143,7 @@ def fused_linear_logprobs(hidden: torch.Tensor, lm_head_weight: torch.Tensor, to
     """Chosen-token log-probs (fp32, shape of ``token_ids``) of ``hidden @ lm_head_weight.T + bias``.
 
     ``hidden`` is [B, T, H] or [N, H]; the logits exist one chunk of ``chunk_size`` tokens at a time
-    (default: about 32 MiB of fp32 logits), and the backward recomputes each chunk to produce the
+    (default: about 64 MiB of fp32 logits), and the backward recomputes each chunk to produce the
     gradients of ``hidden``, ``lm_head_weight`` and ``bias``. Masked positions give 0 and no gradient.
     """
     temperature = _check_temperature(temperature)
