@@ -13,7 +13,8 @@ from typing import Any
 import torch
 
 # A chunk's fp32 logits stay near this size; measured on 2 CPU cores (benchmarks/logprob_kernels.py):
-# smaller chunks cost GEMM efficiency, larger ones memory for no speed.
+# smaller chunks cost GEMM efficiency and re-read the lm_head gradient once per chunk; larger ones
+# cost memory for little speed.
 CHUNK_BYTES = 64 * 2**20
 MIN_CHUNK, MAX_CHUNK = 16, 4096
 HALF = (torch.float16, torch.bfloat16)
