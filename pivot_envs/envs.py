@@ -8,7 +8,6 @@ A bad action scores 0 with the reason in ``info["verdict"]``; a broken verifier 
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import os
 import warnings
@@ -23,6 +22,7 @@ from pivotrl.errors import DataError, PivotRLError
 from pivotrl.pivot_envs.domains import DOMAINS, data_path
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
+from pivotrl.pivot_envs.profile import spec_key
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.spaces import AgentAction, JSONList
 from pivotrl.verifiers import Verifier, get_verifier
@@ -96,17 +96,13 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
 _warned: set[tuple[str, str]] = set()
 
 
-def _canonical(spec: Any) -> str:
-    return json.dumps({"name": spec.get("name"), "params": spec.get("params") or {}}, sort_keys=True, default=str)
-
-
 def _warn_if_other_verifier(configured: dict[str, Any], pivots: Sequence[Pivot]) -> None:
     """Say when the configured verifier is not the one the pivots were profiled with: their
     statistics (and the filter that kept them) assume that one. Logged every time; a Python
     warning once per pair of specs when the pivots were profiled (carry ``stats``)."""
-    mine = _canonical(configured)
-    profiled = {_canonical(p.verifier) for p in pivots if p.verifier and p.stats}
-    for recorded in sorted({_canonical(p.verifier) for p in pivots if p.verifier}):
+    mine = spec_key(configured)
+    profiled = {spec_key(p.verifier) for p in pivots if p.verifier and p.stats}
+    for recorded in sorted({spec_key(p.verifier) for p in pivots if p.verifier}):
         if recorded == mine:
             continue
         message = (f"verifier {mine} differs from the one the pivots were made with ({recorded}): rewards will not "

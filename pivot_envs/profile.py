@@ -119,6 +119,11 @@ class VerifierPool:
                 self._built[key] = get_verifier(dict(spec))
             return self._built[key]
 
+    def built(self) -> list[Any]:
+        """The verifiers built so far, one per spec."""
+        with self._lock:
+            return list(self._built.values())
+
     def score(self, spec: Mapping[str, Any], pivot: Pivot, actions: Sequence[Any]) -> list[Score]:
         """Score K actions at one pivot. A broken verifier raises VerifierError (never a 0)."""
         verifier = self.get(spec)

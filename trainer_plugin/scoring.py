@@ -7,16 +7,15 @@ default), and a mixed batch is split per verifier so every verifier's batch path
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError, VerifierError
 from pivotrl.pivot_envs.domains import default_verifier
 from pivotrl.pivot_envs.io import load_pivots
+from pivotrl.pivot_envs.profile import VerifierPool, spec_key
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers import Verdict, Verifier, get_verifier
 
@@ -51,10 +50,6 @@ def verifier_spec(pivot: Pivot) -> dict[str, Any]:
     return {"name": spec["name"], "params": dict(spec.get("params") or {})}
 
 
-def _spec_key(spec: Mapping[str, Any]) -> str:
-    return json.dumps(spec, sort_keys=True, default=str)
-
-
 def action_of(completion: Any) -> Any:
     """What a verifier parses from a trainer's completion: the text of a standard completion,
     or the first assistant message of a conversational one (a list of messages)."""
@@ -84,13 +79,12 @@ class PivotScorer:
             self.pivots[pivot.id] = pivot
         if not self.pivots:
             raise DataError("no pivots to score: pass at least one pivot")
-        self._lock = threading.Lock()
-        self._by_spec: dict[str, Verifier] = {}
+        self._pool = VerifierPool()  # the same per-spec cache profiling uses
         self._override: Verifier | None = get_verifier(verifier) if verifier is not None else None
         if self._override is not None:
-            recorded = {_spec_key(verifier_spec(p)) for p in self.pivots.values() if p.verifier}
+            recorded = {spec_key(verifier_spec(p)) for p in self.pivots.values() if p.verifier}
             spec = getattr(self._override, "spec", None)
-            mine = _spec_key(spec()) if callable(spec) else None
+            mine = spec_key(spec()) if callable(spec) else None
             if recorded and mine not in recorded:
                 logger.warning("verifier %s overrides the one the pivots were profiled with (%s): rewards "
                                "will not match profiling", mine or self._override, sorted(recorded))
@@ -109,17 +103,11 @@ class PivotScorer:
     def verifier_for(self, pivot: Pivot) -> Verifier:
         if self._override is not None:
             return self._override
-        spec = verifier_spec(pivot)
-        key = _spec_key(spec)
-        with self._lock:
-            built = self._by_spec.get(key)
-            if built is None:
-                built = self._by_spec[key] = get_verifier(spec)
-        return built
+        return self._pool.get(verifier_spec(pivot))
 
     @property
     def verifiers(self) -> list[Verifier]:
-        return [self._override] if self._override is not None else list(self._by_spec.values())
+        return [self._override] if self._override is not None else self._pool.built()
 
     @property
     def io_bound(self) -> bool:
