@@ -18,27 +18,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from make_terminal_pairs import report, steps_of
+from make_terminal_pairs import steps_of
 from terminal_rules import context_rewrites, substitution_rewrites, wrapper_rewrites
 from terminal_swe_exec import (
     Candidate,
-    Executor,
     Outcome,
     bash_message,
-    confirm,
-    manifest_paths,
-    pair_row,
-    select,
+    build_set,
     tool_message,
-    write_jsonl,
 )
 
-from pivotrl.benchmarks.labeled import load_labeled
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.sandboxes import StateSpec, Step
+from pivotrl.sandboxes import StateSpec
 from pivotrl.verifiers.shell_exec import state_spec
 
 HERE = Path(__file__).resolve().parent
@@ -286,32 +277,8 @@ def candidates_for(pivot: Pivot, existing: dict[str, str], ref: Outcome, read_on
 
 
 def main() -> int:
-    rng = random.Random(SEED)
-    trajectories = load_trajectories(data_path(DOMAINS["swe"].data), domain="swe")
-    pivots = pool(extract_candidates(trajectories))
-    fixtures = {p.id: fixtures_for(p) for p in pivots}
-    refs = {p.id: steps_of(p.reference) for p in pivots}
-    executor = Executor("swe")
-    base = [fixtures[p.id][0][1] for p in pivots]
-    noop = executor.run([(spec, [Step.shell("true")], 0) for spec in base])
-    ref0 = executor.run([(spec, refs[p.id], 0) for p, spec in zip(pivots, base)])
-    candidates: list[Candidate] = []
-    for p, before, after in zip(pivots, noop, ref0):
-        candidates += candidates_for(p, manifest_paths(before), after, before.manifest == after.manifest, rng)
-    print(f"{len(pivots)} pivots in the pool, {len(candidates)} candidates", file=sys.stderr)
-    kept, dropped, volatile = confirm(executor, refs, fixtures, candidates, steps_of)
-    print(f"executed {executor.ran} new checks; kept {len(kept)}, dropped {len(dropped)}, "
-          f"volatile pivots {len(volatile)}", file=sys.stderr)
-    sizes = {p.id: len(json.dumps(p.to_dict(), ensure_ascii=False, sort_keys=True)) + 1 for p in pivots}
-    chosen = select(kept, sizes, BUDGET, TARGET, PER_PIVOT)
-    used = sorted({c.pivot_id for c, _ in chosen})
-    by_id = {p.id: p for p in pivots}
-    write_jsonl(HERE / "swe.pivots.jsonl", (by_id[pid].to_dict() for pid in used))
-    write_jsonl(HERE / "swe.pairs.jsonl", (pair_row(c, r) for c, r in chosen))
-    report(chosen, dropped, volatile, len(candidates))
-    pairs = load_labeled(HERE / "swe.pairs.jsonl")
-    assert len(pairs) == len(chosen), "the written set does not load back whole"
-    return 0
+    return build_set("swe", HERE, seed=SEED, budget=BUDGET, target=TARGET, per_pivot=PER_PIVOT, pool=pool,
+                     fixtures_for=fixtures_for, steps_of=steps_of, candidates_for=candidates_for)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,3 +288,57 @@ def pair_row(cand: Candidate, record: dict[str, Any]) -> dict[str, Any]:
             "category": cand.category, "source": f"{cand.pivot_id} rule:{cand.rule}",
             "confirmed": {"fixtures": record["fixtures"], "differs_on": record["differs_on"],
                           "compare_stdout": cand.stdout, **({"how": record["how"]} if record["how"] else {})}}
+
+
+def build_set(domain: str, out_dir: Path, *, seed: int, budget: int, target: int, per_pivot: int,
+              pool: Callable[[list[Any]], list[Any]], fixtures_for: Callable[[Any], list[tuple[str, StateSpec]]],
+              steps_of: Callable[[dict[str, Any]], list[Step]],
+              candidates_for: Callable[..., list[Candidate]]) -> int:
+    """The shared recipe of the shell sets: pool pivots, make candidates from the reference's
+    outcome on the pivot state, confirm each label on every fixture, select within the size
+    budget, write ``{domain}.pivots.jsonl`` and ``{domain}.pairs.jsonl`` and check they load."""
+    import random
+    import sys
+
+    from pivotrl.benchmarks.labeled import load_labeled
+    from pivotrl.pivot_envs.domains import DOMAINS, data_path
+    from pivotrl.pivot_envs.extract import extract_candidates
+    from pivotrl.pivot_envs.io import load_trajectories
+
+    rng = random.Random(seed)
+    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
+    pivots = pool(extract_candidates(trajectories))
+    fixtures = {p.id: fixtures_for(p) for p in pivots}
+    refs = {p.id: steps_of(p.reference) for p in pivots}
+    executor = Executor(domain)
+    base = [fixtures[p.id][0][1] for p in pivots]
+    noop = executor.run([(spec, [Step.shell("true")], 0) for spec in base])
+    ref0 = executor.run([(spec, refs[p.id], 0) for p, spec in zip(pivots, base)])
+    candidates: list[Candidate] = []
+    for p, before, after in zip(pivots, noop, ref0):
+        candidates += candidates_for(p, manifest_paths(before), after, before.manifest == after.manifest, rng)
+    print(f"{len(pivots)} pivots in the pool, {len(candidates)} candidates", file=sys.stderr)
+    kept, dropped, volatile = confirm(executor, refs, fixtures, candidates, steps_of)
+    print(f"executed {executor.ran} new checks; kept {len(kept)}, dropped {len(dropped)}, "
+          f"volatile pivots {len(volatile)}", file=sys.stderr)
+    sizes = {p.id: len(json.dumps(p.to_dict(), ensure_ascii=False, sort_keys=True)) + 1 for p in pivots}
+    chosen = select(kept, sizes, budget, target, per_pivot)
+    used = sorted({c.pivot_id for c, _ in chosen})
+    by_id = {p.id: p for p in pivots}
+    write_jsonl(out_dir / f"{domain}.pivots.jsonl", (by_id[pid].to_dict() for pid in used))
+    write_jsonl(out_dir / f"{domain}.pairs.jsonl", (pair_row(c, r) for c, r in chosen))
+    report(chosen, dropped, volatile, len(candidates))
+    pairs = load_labeled(out_dir / f"{domain}.pairs.jsonl")
+    assert len(pairs) == len(chosen), "the written set does not load back whole"
+    return 0
+
+
+def report(chosen: list, dropped: list, volatile: set[str], made: int) -> None:
+    cats = Counter((c.category, c.equivalent) for c, _ in chosen)
+    print(f"pairs: {len(chosen)} (equivalent {sum(c.equivalent for c, _ in chosen)}), "
+          f"pivots: {len({c.pivot_id for c, _ in chosen})}; candidates made {made}, dropped by execution "
+          f"{len(dropped)}; pivots whose reference differs from itself: {len(volatile)}")
+    for (cat, _), n in sorted(cats.items()):
+        print(f"  {cat:32s} {n}")
+    drops = Counter(c.category for c, _ in dropped)
+    print("dropped by execution, by category: " + ", ".join(f"{k} {v}" for k, v in sorted(drops.items())))
