@@ -23,10 +23,11 @@ from browse_pair_rules import BrowseRules  # noqa: E402
 from tool_pair_format import (  # noqa: E402
     Pair,
     choose_pivots,
-    openai_message,
     reference_calls,
     sample_by_category,
-    write_jsonl,
+    split_pivots,
+    text_pivot_pairs,
+    write_set,
 )
 
 from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
@@ -50,28 +51,10 @@ CAPS = {
 TEXT_PIVOTS = 10
 
 
-def split_pivots(pivots: list) -> tuple[list, list]:
-    """Call pivots (``choose_pivots`` narrows them down) and text pivots: the shortest final
-    replies that follow a tool call, one per trajectory."""
-    calls = [p for p in pivots if p.reference.get("tool_calls")]
-    texts: dict[str, object] = {}
-    for pivot in sorted(pivots, key=lambda p: (len(json.dumps(p.messages)), p.id)):
-        if not pivot.reference.get("tool_calls") and any(m.get("tool_calls") for m in pivot.messages):
-            texts.setdefault(pivot.source["trajectory_id"], pivot)
-    return calls, sorted(list(texts.values())[:TEXT_PIVOTS], key=lambda p: p.id)
-
-
-def text_pivot_pairs(pivot) -> list[Pair]:
-    last = next(m for m in reversed(pivot.messages) if m.get("tool_calls"))
-    calls = reference_calls(last)
-    return [Pair(pivot.id, openai_message(calls), False, "neq/call_instead_of_reply",
-                 f"the prefix's last call ({', '.join(n for n, _ in calls)}) repeated where the reference answers")]
-
-
 def build(out_dir: Path) -> tuple[Path, Path]:
     trajectories = load_trajectories(data_path(DOMAINS["browse"].data), domain="browse")
     pivots = extract_candidates(trajectories)
-    call_pivots, text_pivots = split_pivots(pivots)
+    call_pivots, text_pivots = split_pivots(pivots, TEXT_PIVOTS)
     rules = BrowseRules([d.url for d in default_engine().documents])
     candidates: list[Pair] = []
     for pivot in call_pivots:
@@ -84,13 +67,7 @@ def build(out_dir: Path) -> tuple[Path, Path]:
     sizes = {p.id: len(json.dumps(p.to_dict())) for p in pivots}
     keep = choose_pivots(candidates, CAPS, sizes, richest_first=False)
     chosen = sample_by_category([c for c in candidates if c.pivot_id in keep], CAPS, SEED)
-    chosen.sort(key=lambda p: (p.pivot_id, p.category, p.rule))
-    by_id = {p.id: p for p in pivots}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pairs_path, pivots_path = out_dir / "browse.pairs.jsonl", out_dir / "browse.pivots.jsonl"
-    write_jsonl([by_id[i].to_dict() for i in sorted({p.pivot_id for p in chosen})], pivots_path)
-    write_jsonl([p.record() for p in chosen], pairs_path)
-    return pairs_path, pivots_path
+    return write_set("browse", out_dir, pivots, chosen)
 
 
 def opened(message: dict) -> list:

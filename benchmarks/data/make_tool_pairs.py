@@ -19,10 +19,11 @@ sys.path.insert(0, str(HERE))
 from tool_pair_format import (  # noqa: E402
     Pair,
     choose_pivots,
-    openai_message,
     reference_calls,
     sample_by_category,
-    write_jsonl,
+    split_pivots,
+    text_pivot_pairs,
+    write_set,
 )
 from tool_pair_rules import ToolRules, value_pools  # noqa: E402
 
@@ -48,30 +49,10 @@ CAPS = {
 TEXT_PIVOTS = 10
 
 
-def split_pivots(pivots: list) -> tuple[list, list]:
-    """Call pivots (all of them; ``choose_pivots`` narrows them down later) and text pivots:
-    the shortest replies that follow a tool call (one per trajectory at most)."""
-    calls = [p for p in pivots if p.reference.get("tool_calls")]
-    texts: dict[str, object] = {}
-    for pivot in sorted(pivots, key=lambda p: (len(json.dumps(p.messages)), p.id)):
-        if not pivot.reference.get("tool_calls") and any(m.get("tool_calls") for m in pivot.messages):
-            texts.setdefault(pivot.source["trajectory_id"], pivot)
-    return calls, sorted(list(texts.values())[:TEXT_PIVOTS], key=lambda p: p.id)
-
-
-def text_pivot_pairs(pivot) -> list[Pair]:
-    """Where the reference replies in text, calling a tool again (the last call of the
-    prefix, repeated) is a near miss."""
-    last = next(m for m in reversed(pivot.messages) if m.get("tool_calls"))
-    calls = reference_calls(last)
-    return [Pair(pivot.id, openai_message(calls), False, "neq/call_instead_of_reply",
-                 f"the prefix's last call ({', '.join(n for n, _ in calls)}) repeated where the reference replies")]
-
-
 def build(out_dir: Path) -> tuple[Path, Path]:
     trajectories = load_trajectories(data_path(DOMAINS["tool"].data), domain="tool")
     pivots = extract_candidates(trajectories)
-    call_pivots, text_pivots = split_pivots(pivots)
+    call_pivots, text_pivots = split_pivots(pivots, TEXT_PIVOTS)
     rules = ToolRules(value_pools(trajectories))
     candidates: list[Pair] = []
     for pivot in call_pivots:
@@ -85,14 +66,7 @@ def build(out_dir: Path) -> tuple[Path, Path]:
     sizes = {p.id: len(json.dumps(p.to_dict())) for p in pivots}
     keep = choose_pivots(candidates, CAPS, sizes)
     chosen = sample_by_category([c for c in candidates if c.pivot_id in keep], CAPS, SEED)
-    chosen.sort(key=lambda p: (p.pivot_id, p.category, p.rule))
-    used = {p.pivot_id for p in chosen}
-    by_id = {p.id: p for p in pivots}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pairs_path, pivots_path = out_dir / "tool.pairs.jsonl", out_dir / "tool.pivots.jsonl"
-    write_jsonl([by_id[i].to_dict() for i in sorted(used)], pivots_path)
-    write_jsonl([p.record() for p in chosen], pairs_path)
-    return pairs_path, pivots_path
+    return write_set("tool", out_dir, pivots, chosen)
 
 
 def self_check(pairs_path: Path, pivots_path: Path) -> None:

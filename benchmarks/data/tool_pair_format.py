@@ -121,3 +121,34 @@ def write_jsonl(records: list[dict[str, Any]], path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def split_pivots(pivots: list, text_pivots: int) -> tuple[list, list]:
+    """Call pivots (all of them; ``choose_pivots`` narrows them down later) and text pivots:
+    the shortest replies that follow a tool call (one per trajectory at most)."""
+    calls = [p for p in pivots if p.reference.get("tool_calls")]
+    texts: dict[str, object] = {}
+    for pivot in sorted(pivots, key=lambda p: (len(json.dumps(p.messages)), p.id)):
+        if not pivot.reference.get("tool_calls") and any(m.get("tool_calls") for m in pivot.messages):
+            texts.setdefault(pivot.source["trajectory_id"], pivot)
+    return calls, sorted(list(texts.values())[:text_pivots], key=lambda p: p.id)
+
+
+def text_pivot_pairs(pivot: Any) -> list[Pair]:
+    """Where the reference replies in text, calling a tool again (the last call of the
+    prefix, repeated) is a near miss."""
+    last = next(m for m in reversed(pivot.messages) if m.get("tool_calls"))
+    calls = reference_calls(last)
+    return [Pair(pivot.id, openai_message(calls), False, "neq/call_instead_of_reply",
+                 f"the prefix's last call ({', '.join(n for n, _ in calls)}) repeated where the reference replies")]
+
+
+def write_set(domain: str, out_dir: Path, pivots: list, chosen: list[Pair]) -> tuple[Path, Path]:
+    """``{domain}.pairs.jsonl`` (sorted by pivot, category, rule) and the pivots they use."""
+    chosen = sorted(chosen, key=lambda p: (p.pivot_id, p.category, p.rule))
+    by_id = {p.id: p for p in pivots}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pairs_path, pivots_path = out_dir / f"{domain}.pairs.jsonl", out_dir / f"{domain}.pivots.jsonl"
+    write_jsonl([by_id[i].to_dict() for i in sorted({p.pivot_id for p in chosen})], pivots_path)
+    write_jsonl([p.record() for p in chosen], pairs_path)
+    return pairs_path, pivots_path

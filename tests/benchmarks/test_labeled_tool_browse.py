@@ -1,9 +1,10 @@
-"""The shipped tool labeled set: loads, is big and balanced enough, covers every construction,
-its pivots are the shipped trajectories' own and their references pass the domain verifier,
-and the generator reproduces it byte for byte."""
+"""The shipped tool and browse labeled sets: each loads, is big and balanced enough, covers every
+construction, its pivots are the shipped trajectories' own and their references pass the domain
+verifier, and its generator reproduces it byte for byte."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -13,14 +14,15 @@ import pytest
 
 from pivotrl.benchmarks.labeled import load_labeled
 from pivotrl.demo import shipped_labeled_sets
+from pivotrl.pivot_envs.browse_engine import default_engine
 from pivotrl.pivot_envs.domains import DOMAINS, data_path
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
 from pivotrl.verifiers import get_verifier
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
-PAIRS = DATA / "tool.pairs.jsonl"
 CATEGORIES = {
+    "tool": {
     "eq/arg_order", "eq/omit_default", "eq/explicit_default", "eq/integral_float", "eq/int_for_number",
     "eq/numeric_string", "eq/parallel_order", "eq/format_hermes", "eq/format_bare_json", "eq/json_whitespace",
     "eq/nested_key_order", "eq/set_array_order", "eq/preamble_text",
@@ -29,12 +31,32 @@ CATEGORIES = {
     "neq/extra_argument", "neq/swapped_args", "neq/parallel_missing", "neq/parallel_duplicate",
     "neq/text_instead_of_call", "neq/ordered_array_reversed", "neq/array_item_missing",
     "neq/call_instead_of_reply",
+},
+    "browse": {
+    "eq/case", "eq/punctuation", "eq/stop_words", "eq/word_order", "eq/synonym", "eq/explicit_top_k",
+    "eq/parallel_order", "eq/format_hermes", "eq/format_bare_json", "eq/url_host_case", "eq/url_fragment",
+    "eq/url_http_scheme", "eq/url_no_scheme", "eq/url_trailing_slash",
+    "neq/entity_swap", "neq/entity_dropped", "neq/wrong_number", "neq/neighbour_topic", "neq/degenerate_query",
+    "neq/parallel_missing", "neq/parallel_one_repeated", "neq/text_instead_of_call", "neq/wrong_listed_page",
+    "neq/url_sibling_page", "neq/url_path_case", "neq/url_wrong_host", "neq/search_instead_of_open",
+    "neq/call_instead_of_reply",
+},
 }
 
 
+@pytest.fixture(params=["tool", "browse"], scope="module")
+def domain(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def pairs():
-    return load_labeled(PAIRS)
+def pairs(domain):
+    return load_labeled(DATA / f"{domain}.pairs.jsonl")
+
+
+@pytest.fixture(scope="module")
+def browse_pairs():
+    return load_labeled(DATA / "browse.pairs.jsonl")
 
 
 def test_the_set_is_big_balanced_and_labels_follow_the_category_prefix(pairs):
@@ -46,16 +68,17 @@ def test_the_set_is_big_balanced_and_labels_follow_the_category_prefix(pairs):
         assert pair.source.startswith(pair.pivot.id)
 
 
-def test_every_construction_is_present(pairs):
+def test_every_construction_is_present(domain, pairs):
     counts = Counter(p.category for p in pairs)
-    assert set(counts) == CATEGORIES
+    assert set(counts) == CATEGORIES[domain]
     assert all(n >= 2 for n in counts.values()), counts
 
 
-def test_pivots_are_the_shipped_trajectories_own_and_their_references_pass_tool_schema():
-    shipped = load_pivots(DATA / "tool.pivots.jsonl")
-    extracted = {p.id: p for p in extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))}
-    verifier = get_verifier("tool_schema")
+def test_pivots_are_the_shipped_trajectories_own_and_their_references_pass_the_domain_verifier(domain):
+    shipped = load_pivots(DATA / f"{domain}.pivots.jsonl")
+    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
+    extracted = {p.id: p for p in extract_candidates(trajectories)}
+    verifier = get_verifier(DOMAINS[domain].verifier)
     for pivot in shipped:
         assert pivot.to_dict() == extracted[pivot.id].to_dict()
         verdict = verifier.verify(pivot.reference, pivot)
@@ -70,13 +93,26 @@ def test_no_candidate_is_the_reference_written_identically(pairs):
             assert cand != ref or pair.candidate.get("content"), pair.source
 
 
-def test_the_demo_picks_the_set_up():
-    assert shipped_labeled_sets().get("tool", PAIRS).name == "tool.pairs.jsonl"
+def test_url_labels_match_what_the_corpus_engine_opens(browse_pairs):
+    engine = default_engine()
+
+    def pages(message):
+        return sorted(str(engine.page(json.loads(c["function"]["arguments"])["url"]))
+                      for c in message.get("tool_calls") or [] if c["function"]["name"] == "open_page")
+
+    checked = [p for p in browse_pairs if "url" in p.category or p.category == "neq/wrong_listed_page"]
+    assert len(checked) >= 50
+    for pair in checked:
+        assert (pages(pair.candidate) == pages(pair.pivot.reference)) == pair.equivalent, pair.source
 
 
-def test_the_generator_reproduces_the_shipped_files(tmp_path):
-    result = subprocess.run([sys.executable, str(DATA / "make_tool_pairs.py"), "--out", str(tmp_path)],
+def test_the_demo_picks_the_set_up(domain):
+    assert shipped_labeled_sets()[domain] == DATA / f"{domain}.pairs.jsonl"
+
+
+def test_the_generator_reproduces_the_shipped_files(domain, tmp_path):
+    result = subprocess.run([sys.executable, str(DATA / f"make_{domain}_pairs.py"), "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    for name in ("tool.pairs.jsonl", "tool.pivots.jsonl"):
+    for name in (f"{domain}.pairs.jsonl", f"{domain}.pivots.jsonl"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name} is stale: rerun the generator"
