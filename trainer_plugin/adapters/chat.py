@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError
+from pivotrl.pivot_envs.policies.chat import template_messages
 
 
 def _text(content: Any, where: str) -> str | None:
@@ -51,6 +52,8 @@ def tools_json(tools: Sequence[Mapping[str, Any]]) -> str:
 def render_prompt(tokenizer: Any, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> str:
     """The text a chat model continues at this pivot: its chat template over the messages and
     the pivot's tool schemas, with the generation prompt (``None`` tools when there are none:
-    some templates render tool boilerplate for an empty list)."""
-    return tokenizer.apply_chat_template(columnar_messages(messages), tools=list(tools) or None,
+    some templates render tool boilerplate for an empty list). Rendered as profiling renders it
+    (``pivot_envs.policies.chat``: tool-call arguments as objects), so a policy is trained on the
+    very prompt it was profiled on."""
+    return tokenizer.apply_chat_template(template_messages(columnar_messages(messages)), tools=list(tools) or None,
                                          add_generation_prompt=True, tokenize=False)
