@@ -9,7 +9,8 @@ from pivotrl.verifiers.shell_compare import OutputPolicy, order_unspecified
 
 @pytest.mark.parametrize(("command", "unspecified"), [
     ("find . -name '*.log'", True),
-    ("du -sh *", True),
+    ("du -sh *", False),  # -s: one line per operand, in the (sorted) order of the glob
+    ("du -a .", True),
     ("find landing -maxdepth 1 | sort", False),
     ("find landing -maxdepth 1 | sort -r", False),
     ("find . -type f | sort | head -3", False),  # sorted before head: the order is fixed
