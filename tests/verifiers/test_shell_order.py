@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from pivotrl.verifiers import get_verifier
 from pivotrl.verifiers.shell_compare import OutputPolicy
 from pivotrl.verifiers.shell_order import output_shape
+from tests.sandboxes.conftest import backend as sandbox_backend  # noqa: F401 (the sandbox fixture, per backend)
+from tests.sandboxes.conftest import bash, shell_pivot
 
 UNORDERED_WHOLE = (0, 0)
 
@@ -197,3 +200,56 @@ def test_statically_counted_lines_stay_in_place_around_the_unordered_part():
     assert policy.normalize("./a\nFiles:\n./b", commands) != policy.normalize("Files:\n./a\n./b", commands)
     moved = ["echo Files:; find . -type f", "find . -type f; echo Files:"]  # the header at another place
     assert policy.normalize("Files:\n./a\n./b", moved) != policy.normalize("./a\n./b\nFiles:", moved)
+
+
+# -- shell_exec end to end, on the real sandbox backends ------------------------------------
+
+NAMES = "delta\nalpha\ncharlie\nbravo\n"
+TREE = {"names.txt": NAMES, "data/b.txt": "b\n", "data/a.txt": "a\n", "data/c/d.txt": "d\n", "data/e.txt": "e\n"}
+
+
+@pytest.fixture(scope="module")
+def shell_exec(sandbox_backend):  # noqa: F811 (pytest passes the imported fixture)
+    return get_verifier("shell_exec", sandbox=sandbox_backend, timeout=5)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("candidate", [
+    "sort names.txt; find /dev/null -false",
+    "sort names.txt # find",
+    "sort names.txt; du -a /dev/null >/dev/null",
+    "{ sort names.txt; ls -U /dev/null >/dev/null; } | cat",
+    "sort names.txt & wait",
+])
+def test_a_decoy_unordered_command_does_not_buy_a_reordered_output(shell_exec, candidate):
+    pivot = shell_pivot("sort -r names.txt", files=TREE)
+    verdict = shell_exec.verify(bash(candidate), pivot)
+    assert not verdict.equivalent and "stdout line 1" in verdict.reason, verdict.reason
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("reference", [
+    "find data -type f",
+    "cd data && find . -name '*.txt'",
+    "echo Files:; find data -type f",
+    "find data -type f | xargs -P 3 -n 1 cat",
+    "for f in $(find data -type f); do wc -l \"$f\"; done",
+    "find data -type f | while read -r f; do echo \"$f\"; done",
+    "shuf names.txt",
+    "sort names.txt & sort -r names.txt",
+    "f() { du -a data; }; f",
+    "cat <<'EOF' > list.txt\nfind\nEOF\nfind data -type f",
+    "grep -rl . data",
+    "sort names.txt; find /dev/null -false",
+])
+def test_a_reference_of_every_class_scores_1_against_itself(shell_exec, reference):
+    verdict = shell_exec.verify(bash(reference), shell_pivot(reference, files=TREE))
+    assert verdict.equivalent, (verdict.reason, verdict.details)
+
+
+@pytest.mark.integration
+def test_a_directory_walk_in_another_order_is_accepted_when_both_sides_walk(shell_exec):
+    pivot = shell_pivot("find data -type f", files=TREE)
+    assert shell_exec.verify(bash("find data -type f | tac"), pivot).equivalent
+    reordered = shell_exec.verify(bash("find data -type f | sort -r"), pivot)  # fixed order: compared strictly
+    assert not reordered.equivalent
