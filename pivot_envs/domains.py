@@ -42,6 +42,25 @@ def data_path(relative: str) -> Path:
     return Path(str(resources.files("pivotrl.pivot_envs").joinpath("data", relative)))
 
 
-def default_verifier(domain: str) -> dict[str, Any]:
+TERMINUS_VERIFIER: dict[str, Any] = {"name": "terminus", "params": {}}
+
+
+def terminus_harness(reference: Any, hint: Any = None) -> str | None:
+    """terminus_1 / terminus_2 when ``reference`` (an assistant message or its text) is a
+    Terminus-harness answer (a JSON document of keystroke commands), else None."""
+    from pivotrl.verifiers.terminus_doc import SCHEMAS, TerminusAnswer, parse_answer
+
+    content = reference.get("content") if isinstance(reference, dict) and not reference.get("tool_calls") else reference
+    if not isinstance(content, str) or "commands" not in content:
+        return None
+    parsed = parse_answer(content.strip(), hint if hint in SCHEMAS else None)
+    return parsed.harness if isinstance(parsed, TerminusAnswer) else None
+
+
+def default_verifier(domain: str, reference: Any = None) -> dict[str, Any]:
+    """The domain's verifier; a Terminus-harness answer (``reference``) is compared by
+    ``terminus`` in any domain, never as "any text reply"."""
+    if reference is not None and terminus_harness(reference):
+        return dict(TERMINUS_VERIFIER)
     spec = DOMAINS.get(domain)
     return dict(spec.verifier) if spec else {"name": "tool_schema", "params": {}}

@@ -22,12 +22,12 @@ class ExtractionReport:
 
 def candidates_of(trajectory: Trajectory, verifier: dict[str, Any] | None = None) -> list[Pivot]:
     """One Pivot per assistant turn; ``source.turn`` counts assistant turns from 0."""
-    spec = verifier or default_verifier(trajectory.domain)
     out = []
     for turn, index in enumerate(trajectory.assistant_turns):
         if index == 0:
             continue  # nothing precedes it: no state to act from
         reference = {k: v for k, v in trajectory.messages[index].items() if k != "reasoning_content"}
+        spec = verifier or default_verifier(trajectory.domain, reference)
         out.append(Pivot(
             id=f"{trajectory.id}:{turn}",
             domain=trajectory.domain,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pivotrl.errors import DataError
+from pivotrl.pivot_envs.domains import TERMINUS_VERIFIER, terminus_harness
 from pivotrl.pivot_envs.records import Pivot, normalize_messages
 
 _TEXT_PART_TYPES = {"input_text", "output_text", "text", "summary_text", "reasoning_text"}
@@ -155,8 +156,10 @@ def _expected_to_reference(expected: Any, where: str) -> dict[str, Any]:
 
 
 def row_to_pivot(row: Mapping[str, Any], *, index: int = 0, domain: str | None = None) -> Pivot:
-    """One NeMo Gym row as a Pivot. ``expected_answer`` rows (text references, e.g. the
-    Terminus harness's JSON keystroke plans) become text references."""
+    """One NeMo Gym row as a Pivot. ``expected_answer`` rows become text references: a
+    Terminus-harness answer (JSON keystroke commands) is scored by ``terminus`` (keystrokes and
+    task_complete compared), any other expected answer by ``exact``, never as "any text reply".
+    """
     params = row.get("responses_create_params")
     if not isinstance(params, Mapping):
         raise DataError("missing required field (a NeMo Gym row needs 'responses_create_params')",
@@ -166,13 +169,19 @@ def row_to_pivot(row: Mapping[str, Any], *, index: int = 0, domain: str | None =
         messages.insert(0, {"role": "system", "content": str(params["instructions"])})
     if not messages:
         raise DataError("the prefix is empty", field="responses_create_params.input")
+    meta = dict(row.get("metadata") or {}) if isinstance(row.get("metadata"), Mapping) else {}
+    verifier: dict[str, Any] | None = None
     if row.get("expected_action") is not None:
         reference = _expected_to_reference(row["expected_action"], "expected_action")
     elif isinstance(row.get("expected_answer"), str):
         reference = {"role": "assistant", "content": row["expected_answer"]}
+        verifier = {"name": "exact", "params": {}}
     else:
         raise DataError("a NeMo Gym pivot row needs 'expected_action' or 'expected_answer'", field="expected_action")
-    meta = dict(row.get("metadata") or {}) if isinstance(row.get("metadata"), Mapping) else {}
+    harness = terminus_harness(reference, meta.get("harness"))
+    if harness is not None:
+        verifier = dict(TERMINUS_VERIFIER)
+        meta["harness"] = harness
     if row.get("pivot_tags"):
         meta["pivot_tags"] = row["pivot_tags"]
     agent = row.get("agent_ref") if isinstance(row.get("agent_ref"), Mapping) else {}
@@ -188,6 +197,8 @@ def row_to_pivot(row: Mapping[str, Any], *, index: int = 0, domain: str | None =
         "reference": reference,
         "meta": meta,
     }
+    if verifier is not None:
+        record["verifier"] = verifier
     if isinstance(row.get("pivot"), Mapping):  # written by pivot_to_row: keeps our fields
         for key in ("env", "verifier", "stats", "source", "domain"):
             if row["pivot"].get(key) is not None:
@@ -199,7 +210,7 @@ def _guess_domain(row: Mapping[str, Any], reference: Mapping[str, Any]) -> str:
     agent = json.dumps(row.get("agent_ref") or {}) + json.dumps(row.get("metadata") or {})
     if "swe" in agent:
         return "swe"
-    if "terminus" in agent or "terminal" in agent:
+    if "terminus" in agent or "terminal" in agent or terminus_harness(reference):
         return "terminal"
     return "tool"
 
@@ -226,7 +237,7 @@ def pivot_to_row(pivot: Pivot) -> dict[str, Any]:
             content = _content_text(content, "reference")
         expected = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": content}]}
     extra = {k: v for k, v in pivot.to_dict().items() if k in ("domain", "env", "verifier", "stats", "source") and v}
-    return {
+    row: dict[str, Any] = {
         "uuid": pivot.id,
         "responses_create_params": {
             "input": messages_to_items(pivot.messages),
@@ -237,3 +248,9 @@ def pivot_to_row(pivot: Pivot) -> dict[str, Any]:
         "metadata": {k: v for k, v in pivot.meta.items() if k not in ("parallel_tool_calls", "pivot_tags", "agent_ref")},
         "pivot": extra,
     }
+    harness = None if function_calls else terminus_harness(pivot.reference, pivot.meta.get("harness"))
+    if harness is not None:  # NeMo Gym's terminus servers read expected_answer and metadata.harness
+        del row["expected_action"]
+        row["expected_answer"] = expected["content"][0]["text"]
+        row["metadata"]["harness"] = harness
+    return row

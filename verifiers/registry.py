@@ -25,6 +25,7 @@ for _name, _target in {
     "search_overlap": "pivotrl.verifiers.search_overlap:SearchOverlapVerifier",
     "shell_exec": "pivotrl.verifiers.shell_exec:ShellExecVerifier",
     "llm_judge": "pivotrl.verifiers.llm_judge:LLMJudgeVerifier",
+    "terminus": "pivotrl.verifiers.terminus:TerminusVerifier",
     "any_of": "pivotrl.verifiers.combinators:AnyOf",
     "all_of": "pivotrl.verifiers.combinators:AllOf",
     "weighted": "pivotrl.verifiers.combinators:Weighted",
