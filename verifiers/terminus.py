@@ -62,6 +62,9 @@ def compare_keystrokes(reference: TerminusAnswer, candidate: TerminusAnswer) -> 
     for index, (a, b) in enumerate(zip(expected, got)):
         if isinstance(a, Typed) and isinstance(b, Typed):
             if canonical_shell(a.submitted) != canonical_shell(b.submitted):
+                if b.pending and canonical_shell(b.submitted + b.pending + "\n") == canonical_shell(a.submitted):
+                    return (f"keystrokes part {index + 1}: {_short(b.pending)} is typed but not submitted "
+                            "(no newline or Enter after it)")
                 return f"keystrokes part {index + 1}: ran {_short(b.submitted)}, expected {_short(a.submitted)}"
             if " ".join(a.pending.split()) != " ".join(b.pending.split()):
                 return (f"keystrokes part {index + 1}: left {_short(b.pending)} typed but not submitted, "

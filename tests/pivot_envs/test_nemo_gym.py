@@ -50,10 +50,77 @@ def test_reasoning_items_and_tool_outputs_become_chat_messages():
     assert with_calls.tools[0]["type"] == "function" and "name" in with_calls.tools[0]["function"]
 
 
-def test_terminus_expected_answer_is_a_text_reference():
+def test_terminus_expected_answer_is_a_text_reference_scored_by_terminus():
     pivot = load_pivots(shared_data("nemo_gym", SAMPLES[3]))[0]
     assert pivot.domain == "terminal"
     assert "analysis" in json.loads(pivot.reference["content"])
+    assert pivot.verifier == {"name": "terminus", "params": {}} and pivot.meta["harness"] == "terminus_2"
+
+
+@pytest.mark.parametrize("env_id", ["pivot/tool-v0", "pivot/terminal-v0"])
+@pytest.mark.parametrize("as_list", [False, True])
+def test_terminus_rows_never_reward_any_text_reply(env_id, as_list):
+    import gymnasium as gym
+
+    path = shared_data("nemo_gym", SAMPLES[3])
+    env = gym.make(env_id, pivots=load_pivots(path) if as_list else str(path))
+    for seed in range(3):
+        env.reset(seed=seed)
+        reference = env.unwrapped.pivot.reference
+        assert env.step("I checked the environment and everything looks fine.")[1] == 0.0
+        env.reset(options={"pivot_id": env.unwrapped.pivot.id})
+        assert env.step(reference)[1] == 1.0
+        env.reset(options={"pivot_id": env.unwrapped.pivot.id})
+        _, reward, _, _, info = env.step('{"analysis": "done", "plan": "none", "commands": []}')
+        assert reward == 0.0 and info["verdict"].reason
+
+
+TERMINUS_ANSWER = json.dumps({"analysis": "a", "plan": "p", "commands": [{"keystrokes": "ls -la\n", "duration": 0.1}],
+                              "task_complete": False})
+
+
+def _row(**fields) -> dict:
+    return {"uuid": "r1", "responses_create_params": {"input": [{"role": "user", "content": "Look around."}]}, **fields}
+
+
+def test_terminus_is_detected_from_the_answer_without_metadata():
+    pivot = row_to_pivot(_row(expected_answer=TERMINUS_ANSWER))
+    assert (pivot.domain, pivot.verifier["name"], pivot.meta["harness"]) == ("terminal", "terminus", "terminus_2")
+    message = row_to_pivot(_row(expected_action={"type": "message", "content": TERMINUS_ANSWER}))
+    assert message.verifier["name"] == "terminus"
+
+
+def test_other_expected_answers_are_compared_exactly_never_as_any_text():
+    from pivotrl.verifiers import get_verifier
+
+    pivot = row_to_pivot(_row(expected_answer="42"))
+    assert pivot.verifier == {"name": "exact", "params": {}}
+    verifier = get_verifier(pivot.verifier)
+    assert verifier.verify("42", pivot).equivalent and not verifier.verify("The answer is 7.", pivot).equivalent
+
+
+def test_message_rows_keep_the_domain_verifier():
+    """An expected chat message is scored by the kind of turn (reply, not a tool call), as NeMo
+    Gym's argument-comparison server does; its wording is a judge's work."""
+    pivot = row_to_pivot(_row(expected_action={"type": "message", "content": "Which order do you mean?"}))
+    assert pivot.verifier is None
+
+
+def test_terminus_pivots_export_as_expected_answer_rows_and_come_back():
+    pivot = row_to_pivot(_row(expected_answer=TERMINUS_ANSWER, metadata={"harness": "terminus_2"}))
+    row = pivot_to_row(pivot)
+    assert "expected_action" not in row and row["expected_answer"] == TERMINUS_ANSWER
+    assert row["metadata"]["harness"] == "terminus_2"
+    back = row_to_pivot(row)
+    assert (back.reference, back.verifier) == (pivot.reference, pivot.verifier)
+
+
+def test_extracted_terminus_turns_get_the_terminus_verifier():
+    from pivotrl.pivot_envs import extract_candidates, load_trajectories
+
+    trajectories = load_trajectories([_row(expected_answer=TERMINUS_ANSWER)])
+    pivots = extract_candidates(trajectories)
+    assert [p.verifier["name"] for p in pivots] == ["terminus"]
 
 
 def test_items_round_trip_without_shared_data():
