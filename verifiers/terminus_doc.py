@@ -106,14 +106,15 @@ def key_stream(keystrokes: tuple[str, ...]) -> list[Typed | str]:
     stream: list[Typed | str] = []
     buffer = ""
     for entry in keystrokes:
-        key = entry.strip()
-        if key and _KEY.fullmatch(key) and key not in _ENTER_KEYS:
+        if entry in _ENTER_KEYS:
+            buffer += "\n"
+        elif _KEY.fullmatch(entry):  # tmux reads a key name only when it is the whole argument
             if buffer:
                 stream.append(_typed(buffer))
                 buffer = ""
-            stream.append(key)
+            stream.append(entry)
         else:
-            buffer += "\n" if key in _ENTER_KEYS else entry.replace("\r\n", "\n").replace("\r", "\n")
+            buffer += entry.replace("\r\n", "\n").replace("\r", "\n")
     if buffer:
         stream.append(_typed(buffer))
     return stream

@@ -80,6 +80,7 @@ def test_the_key_stream_joins_typed_text_and_keeps_special_keys():
     assert stream == [Typed("cd /app\nls\n", ""), "C-c", Typed("vim notes.txt\n", "ihello"), "Escape",
                       Typed(":wq\n", "")]
     assert key_stream(("python3 app.py",)) == [Typed("", "python3 app.py")]  # typed, never submitted
+    assert key_stream(("C-c\n",)) == [Typed("C-c\n", "")]  # not a key name: typed as text
 
 
 @pytest.mark.parametrize(("a", "b"), [
