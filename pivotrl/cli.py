@@ -88,9 +88,12 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
 @click.argument("pivots", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--verifier", default=None, help="Check against this verifier instead of each pivot's own.")
 @click.option("--domain", default=None, help="Domain for records that do not name one.")
-@click.option("--limit", default=20, show_default=True, help="How many failures to list.")
-def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int) -> None:
-    """Gold self-check: every reference action must score 1 under its own verifier."""
+@click.option("--limit", default=20, show_default=True, help="How many failures and schema warnings to list.")
+@click.option("--strict", is_flag=True, help="Schema warnings (constraints a reference breaks, repaired schemas) "
+                                             "are errors: exit 1.")
+def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int, strict: bool) -> None:
+    """Gold self-check: every reference action must score 1 under its own verifier. Tool schemas that
+    disagree with their own references are reported (and not enforced where the reference breaks them)."""
     from pivotrl.pivot_envs import load_pivots
     from pivotrl.pivot_envs.validate import validate_pivots
 
@@ -98,8 +101,22 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int)
         report = validate_pivots(load_pivots(pivots, domain=domain), verifier)
     except PivotRLError as exc:
         _fail(exc)
+    if report.warnings:
+        level = "error" if strict else "warning"
+        table = Table(title=f"{len(report.warnings)} schema {level}(s): tool schemas that disagree with "
+                            "their own references or are not valid JSON Schema")
+        for col in ("tool", "kind", "constraint", "where", "pivots", "what (first pivot)"):
+            table.add_column(col, justify="right" if col == "pivots" else "left")
+        for w in report.warnings[:limit]:
+            table.add_row(escape(w.tool), w.kind, escape(w.constraint), escape(w.location or "(top level)"),
+                          str(len(w.pivots)), escape(f"{w.describe()} (e.g. {w.pivots[0]})"))
+        console.print(table)
     if report.ok:
-        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier", highlight=False, soft_wrap=True)
+        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier"
+                      + (f" ({len(report.warnings)} schema warning(s))" if report.warnings else ""),
+                      highlight=False, soft_wrap=True)
+        if not report.passes(strict):
+            sys.exit(1)
         return
     table = Table(title=f"{len(report.failures)} of {report.checked} references fail their own verifier")
     for col in ("pivot", "verifier", "score", "reason"):

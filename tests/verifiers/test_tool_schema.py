@@ -148,11 +148,16 @@ def test_pivot_without_schemas_compares_arguments_as_given(verifier):
     assert not verifier.verify(hermes(("execute_bash", {"command": "ls -a"})), pivot).equivalent
 
 
-def test_invalid_tool_schema_is_a_broken_verifier_setup_not_a_zero():
-    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "nonsense"}}}}}]
-    pivot = make_pivot(call("f", a=1), tools=tools)
-    with pytest.raises(VerifierError, match="schema is invalid"):
-        get_verifier("tool_schema").verify(hermes(("f", {"a": 1})), pivot)
+def test_invalid_schema_parts_are_dropped_and_reported_not_scored_zero():
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+        "a": {"type": "nonsense"}, "b": {"type": "integer", "minimum": "zero"}}}}}]
+    pivot = make_pivot(call("f", a=1, b=2), tools=tools)
+    verifier = get_verifier("tool_schema")
+    assert verifier.verify(pivot.reference, pivot).equivalent
+    assert not verifier.verify(hermes(("f", {"a": 2, "b": 2})), pivot).equivalent
+    assert not verifier.verify(hermes(("f", {"a": 1, "b": "two"})), pivot).equivalent  # b is still an integer
+    findings = verifier.findings(pivot)
+    assert {(f.kind, f.location) for f in findings} == {("repaired", "properties/a/type"), ("repaired", "properties/b/minimum")}
 
 
 def test_bad_parameters_fail_at_construction():
@@ -198,9 +203,10 @@ def test_arrays_marked_unique_items_compare_as_sets_and_others_in_order(verifier
     assert not verifier.verify(hermes(("tag", {"labels": ["a", "b"], "steps": ["y", "x"]})), pivot).equivalent
 
 
-def test_enum_values_are_case_sensitive_unless_the_string_policy_says_otherwise(flight_pivot):
+def test_enum_values_are_case_sensitive_unless_enum_case_sensitive_is_off(flight_pivot):
     args = {"origin": "Paris", "destination": "Rome", "passengers": 2, "cabin": "Economy"}
     strict = get_verifier("tool_schema").verify(hermes(("book_flight", args)), flight_pivot)
     assert not strict.equivalent and "Economy" in strict.reason
-    lenient = get_verifier({"name": "tool_schema", "params": {"case_sensitive": False}})
+    assert not get_verifier("tool_schema", case_sensitive=False).verify(hermes(("book_flight", args)), flight_pivot).equivalent
+    lenient = get_verifier({"name": "tool_schema", "params": {"enum_case_sensitive": False}})
     assert lenient.verify(hermes(("book_flight", args)), flight_pivot).equivalent

@@ -1,0 +1,631 @@
+"""Tool schemas as they are found in the wild, turned into strict JSON Schema (draft 2020-12) once.
+
+Real tool lists mix dialects: Python type names (``dict``, ``float``, ``Optional[str]``), OpenAPI
+3.0 (``nullable``, boolean ``exclusiveMinimum``), ``default: null`` for ``Optional[X] = None``,
+``$ref`` into ``definitions``, enums whose members do not match the declared type, ``required``
+naming properties that do not exist. Each rule below is one documented function; what cannot be
+read is dropped and recorded as a :class:`SchemaNote`, so a schema is never "invalid" at
+verification time and ``pivotrl validate`` can say what was repaired. Results are cached by content.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
+ANY = "any"  # a type name that constrains nothing
+
+# Type names seen in tool schemas (JSON Schema, Python, Java/C#/TypeScript, SQL, OpenAPI), lower-cased.
+TYPE_ALIASES: dict[str, str] = {
+    **{name: "object" for name in ("object", "dict", "dictionary", "map", "mapping", "hash", "hashmap", "record",
+                                   "struct", "json", "jsonobject", "kwargs", "obj")},
+    **{name: "array" for name in ("array", "list", "tuple", "sequence", "iterable", "collection", "arraylist",
+                                  "vector", "slice", "jsonarray", "args")},
+    **{name: "string" for name in ("string", "str", "text", "char", "character", "unicode", "varchar", "file",
+                                   "bytes", "binary", "path", "enum")},
+    **{name: "integer" for name in ("integer", "int", "long", "short", "bigint", "smallint", "int8", "int16", "int32",
+                                    "int64", "uint", "uint8", "uint16", "uint32", "uint64", "byte")},
+    **{name: "number" for name in ("number", "float", "double", "decimal", "real", "numeric", "float32", "float64",
+                                   "num")},
+    **{name: "boolean" for name in ("boolean", "bool", "bit")},
+    **{name: "null" for name in ("null", "none", "nonetype", "nil", "void", "undefined")},
+    **{name: ANY for name in ("any", "anything", "mixed", "unknown", "typing.any", "*")},
+}
+# Type names that also say something about the string or the array.
+TYPE_EXTRAS: dict[str, dict[str, Any]] = {
+    "set": {"type": ["array"], "uniqueItems": True}, "frozenset": {"type": ["array"], "uniqueItems": True},
+    "date": {"type": ["string"], "format": "date"}, "datetime": {"type": ["string"], "format": "date-time"},
+    "date-time": {"type": ["string"], "format": "date-time"}, "time": {"type": ["string"], "format": "time"},
+    "email": {"type": ["string"], "format": "email"}, "uri": {"type": ["string"], "format": "uri"},
+    "url": {"type": ["string"], "format": "uri"}, "uuid": {"type": ["string"], "format": "uuid"},
+}
+# Keywords that only annotate (OpenAPI and vendor extensions): dropped, they change nothing.
+_ANNOTATIONS = ("example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly", "writeOnly",
+                "nullable", "x-nullable", "title", "$schema", "$id", "$comment", "definitions", "$defs", "components",
+                "optional")
+_OBJECT_WORDS = ("properties", "required", "additionalProperties", "patternProperties", "minProperties",
+                 "maxProperties", "propertyNames", "dependentRequired")
+_ARRAY_WORDS = ("items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains", "additionalItems")
+_STRING_WORDS = ("minLength", "maxLength", "pattern")
+_NUMBER_WORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_INTEGER_WORDS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+_REF_DEPTH = 8  # a recursive $ref is unrolled this far, then accepts anything
+_MAX_REPAIRS = 200
+
+
+@dataclass(frozen=True)
+class SchemaNote:
+    """Something in a tool's schema that could not be read as written, and what was done."""
+
+    location: str  # where in the parameters schema ("properties/unit/type"; "" is the top)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location or '(top level)'}: {self.message}"
+
+
+@dataclass(frozen=True)
+class StrictSchema:
+    """A tool's parameters as strict JSON Schema: every node has a ``type`` list (or none when
+    anything goes), no ``$ref``, no ``oneOf``, no ``nullable``. Shared between threads: never mutate."""
+
+    schema: dict[str, Any]
+    notes: tuple[SchemaNote, ...]
+
+
+class _Context:
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self.root = root
+        self.notes: list[SchemaNote] = []
+
+    def note(self, path: tuple[str, ...], message: str) -> None:
+        self.notes.append(SchemaNote("/".join(path), message))
+
+
+# -- type names ------------------------------------------------------------------------------------
+_GENERIC = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\[(.*)\]\s*$", re.S)
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside brackets: "Dict[str, int], None" -> ["Dict[str, int]", "None"]."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "[("
+        depth -= ch in "])"
+        if ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_type_name(name: str) -> dict[str, Any] | None:
+    """A type written as a name (``"float"``, ``"String"``, ``"Optional[List[int]]"``, ``"int | None"``,
+    ``"string[]"``) as a schema fragment; ``{}`` for "any"; None when the name means nothing known."""
+    text = name.strip()
+    if not text:
+        return None
+    alternatives = _split_top(text, "|")
+    if len(alternatives) == 1 and " or " in text.lower() and "[" not in text:
+        alternatives = [p.strip() for p in re.split(r"\s+or\s+", text, flags=re.I)]
+    if len(alternatives) > 1:
+        return _union([parse_type_name(a) for a in alternatives])
+    if text.endswith("[]"):
+        inner = parse_type_name(text[:-2])
+        return None if inner is None else {"type": ["array"], **({"items": inner} if inner else {})}
+    generic = _GENERIC.match(text)
+    if generic:
+        head, args = generic.group(1).lower().rsplit(".", 1)[-1], _split_top(generic.group(2), ",")
+        if head == "optional" and len(args) == 1:
+            return _union([parse_type_name(args[0]), {"type": ["null"]}])
+        if head == "union":
+            return _union([parse_type_name(a) for a in args])
+        if head == "literal":
+            values = []
+            for arg in args:
+                try:
+                    values.append(json.loads(arg.replace("'", '"')) if arg not in ("None", "True", "False")
+                                  else {"None": None, "True": True, "False": False}[arg])
+                except ValueError:
+                    return None
+            return {"enum": values}
+        base = parse_type_name(head)
+        if base is None:
+            return None
+        if base.get("type") == ["array"] and args and args[-1] != "...":
+            items = [parse_type_name(a) for a in args]
+            if head == "tuple" and len(items) > 1:
+                return {**base, "prefixItems": [i or {} for i in items]}
+            return {**base, "items": items[0] or {}}
+        if base.get("type") == ["object"] and len(args) == 2:
+            values = parse_type_name(args[1])
+            return {**base, **({"additionalProperties": values} if values else {})}
+        return base
+    lowered = text.lower()
+    if lowered in TYPE_EXTRAS:
+        return copy.deepcopy(TYPE_EXTRAS[lowered])
+    mapped = TYPE_ALIASES.get(lowered) or TYPE_ALIASES.get(lowered.rsplit(".", 1)[-1])
+    if mapped is None:
+        return None
+    return {} if mapped == ANY else {"type": [mapped]}
+
+
+def _union(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    if any(p is None for p in parts):
+        return None
+    if any(not p for p in parts):  # one alternative is "any"
+        return {}
+    if all(set(p) == {"type"} for p in parts):  # plain types: one type list
+        return {"type": list(dict.fromkeys(t for p in parts for t in p["type"]))}
+    return {"anyOf": parts}
+
+
+# -- the rules ---------------------------------------------------------------------------------------
+def _resolve_ref(ref: str, ctx: _Context) -> Any:
+    """Rule: local ``$ref`` (``#/definitions/X``, ``#/$defs/X``, ``#/components/schemas/X``) is inlined;
+    a remote one is never fetched."""
+    if not ref.startswith("#"):
+        return None
+    node: Any = ctx.root
+    for part in ref[1:].lstrip("/").split("/") if ref != "#" else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _types_of(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context) -> tuple[list[str] | None, dict]:
+    """Rule: ``type`` may be a JSON type, a list of them, or a name from another language; unknown
+    names are dropped (noted). Returns the type list (None: unconstrained) and extra keywords."""
+    declared = schema.get("type")
+    if declared is None:
+        return None, {}
+    names = declared if isinstance(declared, list) else [declared]
+    types: list[str] = []
+    extras: dict[str, Any] = {}
+    for name in names:
+        if not isinstance(name, str):
+            ctx.note((*path, "type"), f"type {name!r} is not a type name; ignored")
+            continue
+        fragment = parse_type_name(name)
+        if fragment is None:
+            ctx.note((*path, "type"), f"unknown type {name!r}; ignored (any value is accepted there)")
+            continue
+        if not fragment:
+            return None, {}
+        if "type" not in fragment and "enum" in fragment:
+            extras.setdefault("enum", fragment["enum"])
+            continue
+        if "anyOf" in fragment:
+            extras.setdefault("anyOf", fragment["anyOf"])
+            continue
+        types.extend(t for t in fragment["type"] if t not in types)
+        extras.update({k: v for k, v in fragment.items() if k != "type" and k not in schema})
+    if not types and "anyOf" not in extras and "enum" not in extras:
+        return None, extras
+    return types or None, extras
+
+
+def _infer_types(schema: Mapping[str, Any]) -> list[str] | None:
+    """Rule: a missing ``type`` is read from the keywords present (``properties`` -> object,
+    ``items`` -> array, ``pattern`` -> string, ``minimum`` -> number, enum/const members' types)."""
+    if any(k in schema for k in _OBJECT_WORDS if k != "required") or isinstance(schema.get("required"), list):
+        return ["object"]
+    if any(k in schema for k in _ARRAY_WORDS):
+        return ["array"]
+    members = schema.get("enum") if isinstance(schema.get("enum"), list) else (
+        [schema["const"]] if "const" in schema else None)
+    if members:
+        return list(dict.fromkeys(json_type(m) for m in members))
+    if any(k in schema for k in _STRING_WORDS):
+        return ["string"]
+    if any(k in schema for k in _NUMBER_WORDS):
+        return ["number"]
+    return None
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a Python value (an integral float counts as a number)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return "object"
+
+
+def coerce_literal(value: Any, types: list[str]) -> Any:
+    """A schema literal (enum member, const, default, bound) read as one of ``types`` when it is
+    written as another (rule: ``"5"`` for an integer, ``"true"`` for a boolean, ``1`` for a string);
+    the value unchanged when no reading fits."""
+    if not types or json_type(value) in types or (json_type(value) == "integer" and "number" in types):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if "integer" in types or "number" in types:
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if math.isfinite(number):
+                if "integer" in types and number.is_integer():
+                    return int(number)
+                if "number" in types:
+                    return number
+        if "boolean" in types and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        if "null" in types and text.lower() in ("null", "none"):
+            return None
+    if "string" in types and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return json.dumps(value)
+    if "integer" in types and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _enum(schema: Mapping[str, Any], types: list[str] | None, path: tuple[str, ...], ctx: _Context,
+          out: dict[str, Any]) -> list[str] | None:
+    """Rule: enum members are read as the declared type (integer enums given as strings); members
+    that still do not fit widen the type (an enum is the more specific statement); a bare value
+    becomes a one-member enum; an empty enum (nothing allowed) is dropped."""
+    enum = schema.get("enum")
+    if enum is None:
+        return types
+    if isinstance(enum, (str, int, float, bool)):
+        enum = [enum]
+    if not isinstance(enum, list) or not enum:
+        ctx.note((*path, "enum"), f"enum {enum!r} is not a non-empty list; ignored")
+        return types
+    members, seen = [], set()
+    for member in (coerce_literal(m, types or []) for m in enum):
+        key = json.dumps(member, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            members.append(member)
+    if types:
+        extra = [json_type(m) for m in members if json_type(m) not in types
+                 and not (json_type(m) == "integer" and "number" in types)]
+        types = types + [t for t in dict.fromkeys(extra) if t not in types]
+    out["enum"] = members
+    return types
+
+
+def _properties(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context, depth: int) -> dict[str, Any]:
+    """Rule: ``properties`` may be a list of ``{"name": ..., ...}`` entries or map names to a bare type
+    name; a property's own ``required: true`` (draft 3, hand-written) joins the parent's list."""
+    raw = schema.get("properties")
+    if isinstance(raw, list):
+        raw = {p["name"]: {k: v for k, v in p.items() if k != "name"}
+               for p in raw if isinstance(p, Mapping) and isinstance(p.get("name"), str)}
+    if not isinstance(raw, Mapping):
+        if raw is not None:
+            ctx.note((*path, "properties"), "properties is not an object; ignored")
+        return {}
+    return {str(name): _node(sub, (*path, "properties", str(name)), ctx, depth + 1) for name, sub in raw.items()}
+
+
+def _required(schema: Mapping[str, Any], properties: dict[str, Any], closed: bool, path: tuple[str, ...],
+              ctx: _Context) -> list[str]:
+    """Rule: ``required`` names that the schema does not declare are dropped when no undeclared
+    argument is allowed (the schema cannot require what it forbids); a string is a one-name list;
+    a property that says ``"optional": true`` is not required."""
+    raw = schema.get("required")
+    names: list[str] = []
+    if isinstance(raw, str):
+        raw = [raw]
+    if isinstance(raw, list):
+        names = [n for n in raw if isinstance(n, str)]
+    elif raw not in (None, True, False):
+        ctx.note((*path, "required"), f"required {raw!r} is not a list of names; ignored")
+    raw_properties = schema.get("properties")
+    optional: set[str] = set()
+    if isinstance(raw_properties, Mapping):
+        for name, sub in raw_properties.items():
+            if isinstance(sub, Mapping) and sub.get("required") is True:
+                names.append(str(name))
+            if isinstance(sub, Mapping) and sub.get("optional") is True:
+                optional.add(str(name))
+    names = [n for n in names if n not in optional]
+    unknown = [n for n in names if n not in properties]
+    if unknown and closed and properties:
+        ctx.note((*path, "required"), f"requires undeclared {', '.join(map(repr, unknown))}; not required")
+        names = [n for n in names if n in properties]
+    return list(dict.fromkeys(names))
+
+
+def _exclusive_bounds(schema: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """Rule: draft-4 / OpenAPI 3.0 boolean ``exclusiveMinimum: true`` means the ``minimum`` is exclusive."""
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = schema.get(exclusive)
+        if isinstance(flag, bool):
+            out.pop(exclusive, None)
+            if flag and isinstance(out.get(bound), (int, float)):
+                out[exclusive] = out.pop(bound)
+
+
+def _numeric_keywords(out: dict[str, Any], path: tuple[str, ...], ctx: _Context) -> None:
+    """Rule: numeric keywords written as strings (``"minimum": "0"``) are read as numbers."""
+    for key in (*_NUMBER_WORDS, *_INTEGER_WORDS):
+        if key not in out or isinstance(out[key], bool):
+            continue
+        value = coerce_literal(out[key], ["integer"] if key in _INTEGER_WORDS else ["number"])
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            out[key] = value
+        else:
+            ctx.note((*path, key), f"{key} {out[key]!r} is not a number; ignored")
+            del out[key]
+
+
+def _node(schema: Any, path: tuple[str, ...], ctx: _Context, depth: int, ref_depth: int = 0) -> dict[str, Any]:
+    if depth > 64:
+        return {}
+    if schema is True or schema is None:
+        return {}
+    if schema is False:
+        return {"not": {}}
+    if isinstance(schema, str):  # "properties": {"city": "string"}
+        fragment = parse_type_name(schema)
+        if fragment is None:
+            ctx.note(path, f"schema {schema!r} is neither a schema nor a type name; ignored")
+        return _node(fragment or {}, path, ctx, depth, ref_depth)
+    if not isinstance(schema, Mapping):
+        ctx.note(path, f"schema of type {type(schema).__name__} ignored")
+        return {}
+    if isinstance(schema.get("$ref"), str):
+        target = _resolve_ref(schema["$ref"], ctx) if ref_depth < _REF_DEPTH else {}
+        if target is None:
+            ctx.note((*path, "$ref"), f"cannot resolve {schema['$ref']!r} locally; accepts any value there")
+            target = {}
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        merged = {**target, **siblings} if isinstance(target, Mapping) else siblings
+        return _node(merged, path, ctx, depth, ref_depth + 1)
+    schema = _merge_all_of(schema, path, ctx, depth, ref_depth)
+    out: dict[str, Any] = {k: copy.deepcopy(v) for k, v in schema.items()
+                           if k not in _ANNOTATIONS and not k.startswith("x-")
+                           and k not in ("type", "enum", "anyOf", "oneOf", "allOf", "properties", "required",
+                                         "items", "prefixItems", "additionalItems", "additionalProperties",
+                                         "patternProperties", "default", "const", "not")}
+    types, extras = _types_of(schema, path, ctx)
+    for key, value in extras.items():
+        if key not in schema:
+            schema = {**schema, key: value}
+    if types is None:
+        types = _infer_types(schema)
+    nullable = schema.get("nullable") is True or schema.get("x-nullable") is True  # rule: OpenAPI nullable
+    options = _options(schema, path, ctx, depth, ref_depth)
+    if options is not None:
+        real = [o for o in options if o.get("type") != ["null"]]
+        nullable = nullable or len(real) < len(options)
+        if len(real) == 1 and not (types and real[0].get("type") and not set(real[0]["type"]) & set(types)):
+            # rule: anyOf/oneOf of one schema and null is that schema, nullable
+            for key, value in real[0].items():
+                if key == "type" and types:
+                    types = [t for t in types if t in value] or types
+                elif key == "type":
+                    types = list(value)
+                else:
+                    out.setdefault(key, value)
+        elif real:
+            out["anyOf"] = real
+    types = _enum(schema, types, path, ctx, out)
+    if "const" in schema:
+        out["const"] = coerce_literal(schema["const"], types or [])
+    if "not" in schema:
+        out["not"] = _node(schema["not"], (*path, "not"), ctx, depth + 1, ref_depth)
+    has_default = "default" in schema
+    default = schema.get("default")
+    if has_default and default is None:
+        nullable = True  # rule: ``default: null`` (Optional[X] = None) allows null, and null means omitted
+    if nullable:
+        if types and "null" not in types:
+            types = [*types, "null"]
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    if types is not None:
+        out["type"] = types
+    object_like = types is None or "object" in types
+    if object_like and any(k in schema for k in ("properties", "required", "additionalProperties", "patternProperties")):
+        properties = _properties(schema, path, ctx, depth)
+        if properties or "properties" in schema:
+            out["properties"] = properties
+        additional = schema.get("additionalProperties")
+        if isinstance(additional, (Mapping, str)):
+            out["additionalProperties"] = _node(additional, (*path, "additionalProperties"), ctx, depth + 1, ref_depth)
+        elif isinstance(additional, bool):
+            out["additionalProperties"] = additional
+        if isinstance(schema.get("patternProperties"), Mapping):
+            out["patternProperties"] = {p: _node(s, (*path, "patternProperties", p), ctx, depth + 1, ref_depth)
+                                        for p, s in schema["patternProperties"].items()}
+        closed = additional is False or (depth == 0 and additional is None and "patternProperties" not in schema)
+        required = _required(schema, properties, closed, path, ctx)
+        if required:
+            out["required"] = required
+    _items(schema, out, path, ctx, depth, ref_depth)
+    _exclusive_bounds(schema, out)
+    _numeric_keywords(out, path, ctx)
+    if isinstance(out.get("uniqueItems"), str):
+        out["uniqueItems"] = out["uniqueItems"].strip().lower() == "true"
+    if has_default and default is not None:
+        _default(default, out, path, ctx)
+    elif has_default:
+        out["default"] = None
+    return out
+
+
+def _merge_all_of(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context, depth: int,
+                  ref_depth: int) -> Mapping[str, Any]:
+    """Rule: ``allOf`` of plain schemas (pydantic's ``allOf: [{$ref}]`` with a description beside it)
+    is merged into one schema; properties and required lists are joined."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return schema
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for i, part in enumerate(parts):
+        if isinstance(part, Mapping) and isinstance(part.get("$ref"), str):
+            target = _resolve_ref(part["$ref"], ctx) if ref_depth < _REF_DEPTH else {}
+            part = {**(target if isinstance(target, Mapping) else {}), **{k: v for k, v in part.items() if k != "$ref"}}
+        if not isinstance(part, Mapping):
+            ctx.note((*path, "allOf", str(i)), "not a schema; ignored")
+            continue
+        for key, value in part.items():
+            if key == "properties" and isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                merged[key] = {**value, **merged[key]}
+            elif key == "required" and isinstance(value, list) and isinstance(merged.get(key), list):
+                merged[key] = [*merged[key], *value]
+            else:
+                merged.setdefault(key, value)
+    return merged
+
+
+def _options(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context, depth: int,
+             ref_depth: int) -> list[dict[str, Any]] | None:
+    """Rule: ``oneOf`` is read as ``anyOf`` (exclusivity is rarely meant and breaks when branches
+    overlap, as integer and number do for ``5``)."""
+    branches: list[dict[str, Any]] = []
+    found = False
+    for key in ("anyOf", "oneOf"):
+        value = schema.get(key)
+        if isinstance(value, list) and value:
+            found = True
+            branches += [_node(b, (*path, key, str(i)), ctx, depth + 1, ref_depth) for i, b in enumerate(value)]
+        elif value is not None:
+            ctx.note((*path, key), f"{key} is not a non-empty list; ignored")
+    if "anyOf" in schema and "oneOf" in schema:
+        ctx.note(path, "both anyOf and oneOf: read as one anyOf")
+    if not found:
+        return None
+    if any(not b for b in branches):  # one branch accepts anything
+        return [{}]
+    return branches
+
+
+def _items(schema: Mapping[str, Any], out: dict[str, Any], path: tuple[str, ...], ctx: _Context, depth: int,
+           ref_depth: int) -> None:
+    """Rule: ``items`` absent means any items; a list of schemas (draft-4 tuples) is ``prefixItems``
+    and ``additionalItems`` then constrains the rest."""
+    items = schema.get("items")
+    if isinstance(items, list):
+        out["prefixItems"] = [_node(s, (*path, "items", str(i)), ctx, depth + 1, ref_depth) for i, s in enumerate(items)]
+        additional = schema.get("additionalItems")
+        if additional is False or isinstance(additional, Mapping):
+            out["items"] = additional if additional is False else _node(additional, (*path, "additionalItems"), ctx,
+                                                                        depth + 1, ref_depth)
+    elif items is not None and items is not True:
+        out["items"] = _node(items, (*path, "items"), ctx, depth + 1, ref_depth)
+    if isinstance(schema.get("prefixItems"), list):
+        out["prefixItems"] = [_node(s, (*path, "prefixItems", str(i)), ctx, depth + 1, ref_depth)
+                              for i, s in enumerate(schema["prefixItems"])]
+
+
+def _default(default: Any, out: dict[str, Any], path: tuple[str, ...], ctx: _Context) -> None:
+    """Rule: a default is read as the declared type (``"5"`` for an integer); one that its own
+    property schema rejects is dropped (an omitted argument is then compared as omitted)."""
+    value = coerce_literal(default, out.get("type") or [])
+    try:
+        valid = Draft202012Validator(out).is_valid(value)
+    except Exception:  # the rest of the node is repaired later; judge the default then
+        valid = True
+    if valid:
+        out["default"] = value
+    else:
+        ctx.note((*path, "default"), f"default {default!r} does not fit its own schema; ignored")
+
+
+def _repair(schema: dict[str, Any], ctx: _Context) -> dict[str, Any]:
+    """Rule: whatever the meta-schema still rejects is dropped, one keyword at a time (noted)."""
+    for _ in range(_MAX_REPAIRS):
+        try:
+            Draft202012Validator.check_schema(schema)
+            return schema
+        except SchemaError as error:
+            where = list(error.absolute_path)
+            if not where:
+                ctx.note((), f"schema unusable ({error.message}); any arguments are accepted")
+                return {"type": ["object"]}
+            parent: Any = schema
+            for part in where[:-1]:
+                parent = parent[part]
+            if isinstance(parent, list):
+                parent.pop(where[-1])
+            else:
+                del parent[where[-1]]
+            ctx.note(tuple(str(p) for p in where), f"{error.message}; ignored")
+    return {"type": ["object"]}
+
+
+def _top_level(parameters: Any, ctx: _Context) -> dict[str, Any]:
+    """Rule: parameters given as a JSON string are parsed; an OpenAPI operation's parameter list
+    (``[{"name", "schema", "required"}]``) is an object schema; the top level is always an object."""
+    if isinstance(parameters, str):
+        try:
+            parameters = json.loads(parameters)
+        except ValueError:
+            ctx.note((), "parameters are a string that is not JSON; any arguments are accepted")
+            return {}
+    if isinstance(parameters, list):
+        properties, required = {}, []
+        for entry in parameters:
+            if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+                body = entry.get("schema") if isinstance(entry.get("schema"), Mapping) else {
+                    k: v for k, v in entry.items() if k not in ("name", "in", "required")}
+                properties[entry["name"]] = {**body, **({"description": entry["description"]}
+                                                         if "description" in entry else {})}
+                if entry.get("required") is True:
+                    required.append(entry["name"])
+        return {"type": "object", "properties": properties, "required": required}
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, Mapping):
+        ctx.note((), f"parameters of type {type(parameters).__name__} ignored; any arguments are accepted")
+        return {}
+    return dict(parameters)
+
+
+@lru_cache(maxsize=4096)
+def _strict_from_json(parameters_json: str) -> StrictSchema:
+    parameters = json.loads(parameters_json)
+    ctx = _Context({})
+    parameters = _top_level(parameters, ctx)
+    readable = not ctx.notes
+    ctx.root = parameters
+    schema = _node(parameters, (), ctx, 0)
+    if "object" not in (schema.get("type") or ["object"]):
+        ctx.note(("type",), f"the top level declares {schema['type']!r}; arguments are an object")
+    schema["type"] = ["object"]
+    schema.pop("anyOf", None)
+    if readable and "additionalProperties" not in schema and "patternProperties" not in schema:
+        schema["additionalProperties"] = False  # an argument the tool does not declare is a mistake
+    schema = _repair(schema, ctx)
+    return StrictSchema(schema, tuple(ctx.notes))
+
+
+def strict_schema(parameters: Any) -> StrictSchema:
+    """The tool's ``parameters`` in strict JSON Schema, with notes on what was repaired (cached by
+    content). Arguments the schema does not declare are rejected unless it allows them explicitly."""
+    try:
+        key = json.dumps(parameters, sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return StrictSchema({"type": ["object"]}, (SchemaNote("", "parameters cannot be read as JSON; any "
+                                                                  "arguments are accepted"),))
+    return _strict_from_json(key)
