@@ -3,8 +3,12 @@
 For each verifier: n, accuracy, precision, recall, F1, Cohen's kappa, false-accept rate (a
 wrong action rewarded: reward hacking) and false-reject rate (a right action thrown away),
 each with a bootstrap 95% interval; the confusion matrix; a per-category breakdown;
-verifications per second; the first disagreements with the verdict reason. For thresholded
-verifiers (``fuzzy``) a threshold sweep of both error rates."""
+verifications per second; the first disagreements with the verdict reason; the reasons behind
+the false rejects and false accepts, grouped, overall and per category (``agreement_reasons``).
+For thresholded verifiers (``fuzzy``) a threshold sweep of both error rates.
+
+``python -m pivotrl.benchmarks.agreement`` runs the shipped tool-call sets (or ``--data``) and
+prints the tables, then the one-line JSON of every benchmark (``exact`` is the baseline)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from pivotrl.benchmarks.agreement_reasons import tally
 from pivotrl.benchmarks.labeled import LabeledPair
 from pivotrl.verifiers import get_verifier
 
@@ -61,6 +66,8 @@ class VerifierAgreement:
     verifications_per_second: float
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     sweep: list[dict[str, float]] = field(default_factory=list)
+    #: {"false_reject": [{"reason", "count", "examples"}], "false_accept": [...]}, most frequent first
+    reasons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -109,15 +116,20 @@ def evaluate(pairs: Sequence[LabeledPair], verifier: Any, *, dataset: str = "pai
         m = _metrics(t, p)
         per_category[category] = {"n": len(idx), "positives": int(t.sum()), "accuracy": float(m["accuracy"]),
                                   "false_accept_rate": float(m["false_accept_rate"]),
-                                  "false_reject_rate": float(m["false_reject_rate"])}
+                                  "false_reject_rate": float(m["false_reject_rate"]),
+                                  "false_reject_reasons": tally([i for i in idx if truth[i] and not pred[i]], verdicts, pairs),
+                                  "false_accept_reasons": tally([i for i in idx if pred[i] and not truth[i]], verdicts, pairs)}
     disagreements = [
         {"pivot_id": pairs[i].pivot.id, "category": pairs[i].category, "label": bool(truth[i]),
          "verdict": bool(pred[i]), "reason": verdicts[i].reason,
          "candidate": pairs[i].candidate if isinstance(pairs[i].candidate, str) else str(pairs[i].candidate)[:300]}
         for i in np.flatnonzero(truth != pred)[:max_disagreements]
     ]
+    reasons = {"false_reject": tally(np.flatnonzero(truth & ~pred).tolist(), verdicts, pairs, examples=3),
+               "false_accept": tally(np.flatnonzero(~truth & pred).tolist(), verdicts, pairs, examples=3)}
     result = VerifierAgreement(_spec_name(verifier), len(pairs), metrics, _interval(truth, pred, bootstrap, seed),
-                               confusion, per_category, len(pairs) / max(elapsed, 1e-9), disagreements)
+                               confusion, per_category, len(pairs) / max(elapsed, 1e-9), disagreements,
+                               reasons=reasons)
     name = verifier if isinstance(verifier, str) else (verifier.get("name") if isinstance(verifier, dict) else None)
     if sweep and name == "fuzzy":
         params = dict((verifier.get("params") or {}) if isinstance(verifier, dict) else {})

@@ -175,14 +175,23 @@ def _is_bfcl(path: Path) -> bool:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap rounds for the 95% intervals.")
 @click.option("--disagreements", default=5, show_default=True, help="How many disagreements to list per verifier.")
+@click.option("--per-category", is_flag=True, help="Group the reasons behind every false reject and false accept, "
+                                                   "per category (always in --json and --html).")
 def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: tuple[str, ...], json_path: Path | None,
-                    html_path: Path | None, bootstrap: int, disagreements: int) -> None:
+                    html_path: Path | None, bootstrap: int, disagreements: int, per_category: bool) -> None:
     """How well verifiers agree with ground truth: accuracy, precision, recall, F1, kappa,
     false-accept and false-reject rates with bootstrap intervals, per category."""
     import json as _json
 
     from pivotrl.benchmarks.agreement import agreement
-    from pivotrl.benchmarks.agreement_report import category_table, summary_table, write_html, write_json
+    from pivotrl.benchmarks.agreement_report import (
+        category_table,
+        reason_rows,
+        reasons_table,
+        summary_table,
+        write_html,
+        write_json,
+    )
     from pivotrl.benchmarks.bfcl import load_bfcl
     from pivotrl.benchmarks.labeled import load_labeled
 
@@ -201,6 +210,11 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
                 for d in r.disagreements:
                     console.print(f"  [dim]{escape(d['category'])}[/] label={d['label']} verdict={d['verdict']}: "
                                   f"{escape(d['reason'][:160])}", highlight=False, soft_wrap=True)
+                if per_category:
+                    if reason_rows(r):
+                        console.print(reasons_table(r))
+                    else:
+                        console.print(f"{escape(r.verifier)}: no disagreement with the labels", highlight=False)
     except PivotRLError as exc:
         _fail(exc)
     if json_path:

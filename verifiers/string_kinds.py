@@ -25,26 +25,34 @@ _PATH = re.compile(r"^(?:~|\.{1,2}|[a-z]:)?[\\/]|[\\/]", re.I)
 # A single token mixing letters with digits or joined by _ : - (ORD-1042, user_42, A1B2, v2.1.0).
 _CODE = re.compile(r"^(?=\S*[a-z])(?=\S*\d)[a-z0-9][\w.:#-]*$|^[a-z0-9]+(?:_[a-z0-9]+)+$", re.I)
 
-# Argument names whose last word says the value names something exactly.
-IDENTIFIER_NAME_WORDS = frozenset({
-    "id", "ids", "uuid", "guid", "uid", "path", "paths", "filepath", "filename", "file", "files", "dir", "directory",
-    "folder", "url", "urls", "uri", "link", "href", "endpoint", "email", "emails", "hash", "sha", "checksum", "digest",
-    "token", "key", "code", "sku", "isbn", "username", "login", "handle", "slug", "password", "regex", "glob",
-    # code and expressions: case is meaning there
+# Argument names whose last word says a one-token value names something exactly ("key": "C Major"
+# is a musical key, "case_id": "R vs Adams" a case name: values with spaces stay free text) ...
+TOKEN_NAME_WORDS = frozenset({
+    "id", "ids", "uuid", "guid", "uid", "url", "urls", "uri", "link", "href", "endpoint", "email", "emails", "hash",
+    "sha", "checksum", "digest", "token", "key", "code", "sku", "isbn", "username", "login", "handle", "slug",
+})
+# ... and names whose values are exact even with spaces in them: paths, code, expressions.
+EXACT_NAME_WORDS = frozenset({
+    "path", "paths", "filepath", "filename", "file", "files", "dir", "directory", "folder", "password", "regex", "glob",
     "command", "cmd", "script", "expression", "expr", "formula", "equation", "function", "sql", "selector", "xpath",
     "snippet", "program",
 })
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-def name_says_identifier(name: str | None) -> bool:
-    """``order_id``, ``customerId``, ``file_path``, ``callbackURL``, ``sku``: the argument names a thing."""
-    if not name:
-        return False
-    words = [w.lower() for w in _NAME_WORDS.findall(name)]
-    if not words:
-        return False
-    return words[-1] in IDENTIFIER_NAME_WORDS or "".join(words[-2:]) in IDENTIFIER_NAME_WORDS
+def _name_words(name: str | None) -> tuple[str, str]:
+    words = [w.lower() for w in _NAME_WORDS.findall(name or "")]
+    return (words[-1], "".join(words[-2:])) if words else ("", "")
+
+
+def name_says_identifier(name: str | None, value: str = "") -> bool:
+    """``order_id``, ``customerId``, ``file_path``, ``callbackURL``, ``sku``: the argument names a
+    thing (for the one-token words, only when the value is one token)."""
+    last, last_two = _name_words(name)
+    if last in EXACT_NAME_WORDS or last_two in EXACT_NAME_WORDS:
+        return True
+    one_token = not any(ch.isspace() for ch in value.strip())
+    return one_token and (last in TOKEN_NAME_WORDS or last_two in TOKEN_NAME_WORDS)
 
 
 def looks_like_identifier(text: str) -> bool:
@@ -72,6 +80,6 @@ def string_kind(text: str, schema: Mapping[str, Any] | None, name: str | None = 
         return "enum"
     if schema.get("format") or schema.get("pattern"):
         return "format"
-    if name_says_identifier(name) or looks_like_identifier(text):
+    if name_says_identifier(name, text) or looks_like_identifier(text):
         return "identifier"
     return "free_text"
