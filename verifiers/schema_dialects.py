@@ -223,11 +223,12 @@ def _types_of(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context) -
 def _infer_types(schema: Mapping[str, Any]) -> list[str] | None:
     """Rule: a missing ``type`` is read from the keywords present (``properties`` -> object,
     ``items`` -> array, ``pattern`` -> string, ``minimum`` -> number, enum/const members' types)."""
-    if any(k in schema for k in _OBJECT_WORDS if k != "required") or isinstance(schema.get("required"), list):
+    if any(k in schema for k in _OBJECT_WORDS if k != "required") or isinstance(schema.get("required"), (list, str)):
         return ["object"]
     if any(k in schema for k in _ARRAY_WORDS):
         return ["array"]
-    members = schema.get("enum") if isinstance(schema.get("enum"), list) else (
+    enum = schema.get("enum")
+    members = enum if isinstance(enum, list) else [enum] if isinstance(enum, (str, int, float, bool)) else (
         [schema["const"]] if "const" in schema else None)
     if members:
         return list(dict.fromkeys(json_type(m) for m in members))
@@ -401,15 +402,13 @@ def _node(schema: Any, path: tuple[str, ...], ctx: _Context, depth: int, ref_dep
         merged = {**target, **siblings} if isinstance(target, Mapping) else siblings
         return _node(merged, path, ctx, depth, ref_depth + 1)
     schema = _merge_all_of(schema, path, ctx, depth, ref_depth)
+    types, extras = _types_of(schema, path, ctx)
+    schema = {**extras, **schema}  # what a type name implies ("set": uniqueItems), unless written
     out: dict[str, Any] = {k: copy.deepcopy(v) for k, v in schema.items()
                            if k not in _ANNOTATIONS and not k.startswith("x-")
                            and k not in ("type", "enum", "anyOf", "oneOf", "allOf", "properties", "required",
                                          "items", "prefixItems", "additionalItems", "additionalProperties",
                                          "patternProperties", "default", "const", "not")}
-    types, extras = _types_of(schema, path, ctx)
-    for key, value in extras.items():
-        if key not in schema:
-            schema = {**schema, key: value}
     if types is None:
         types = _infer_types(schema)
     nullable = schema.get("nullable") is True or schema.get("x-nullable") is True  # rule: OpenAPI nullable
@@ -467,7 +466,7 @@ def _node(schema: Any, path: tuple[str, ...], ctx: _Context, depth: int, ref_dep
     if isinstance(out.get("uniqueItems"), str):
         out["uniqueItems"] = out["uniqueItems"].strip().lower() == "true"
     if has_default and default is not None:
-        _default(default, out, path, ctx)
+        _default(default, out)
     elif has_default:
         out["default"] = None
     return out
@@ -538,22 +537,84 @@ def _items(schema: Mapping[str, Any], out: dict[str, Any], path: tuple[str, ...]
                               for i, s in enumerate(schema["prefixItems"])]
 
 
-def _default(default: Any, out: dict[str, Any], path: tuple[str, ...], ctx: _Context) -> None:
-    """Rule: a default is read as the declared type (``"5"`` for an integer); one that its own
-    property schema rejects is dropped (an omitted argument is then compared as omitted)."""
-    value = coerce_literal(default, out.get("type") or [])
+def _default(default: Any, out: dict[str, Any]) -> None:
+    """Rule: a default is read as the declared type (``"5"`` for an integer); whether it fits its own
+    property schema is judged once the whole schema is valid (``_check_defaults``)."""
+    out["default"] = coerce_literal(default, out.get("type") or [])
+
+
+def _check_defaults(node: Any, path: tuple[str, ...], ctx: _Context) -> None:
+    """Rule: a default that its own property schema rejects is dropped (an omitted argument is then
+    compared as omitted, not as a value the tool could never take)."""
+    if not isinstance(node, dict):
+        return
+    if node.get("default") is not None:
+        rest = {k: v for k, v in node.items() if k != "default"}
+        if not Draft202012Validator(rest).is_valid(node["default"]):
+            ctx.note((*path, "default"), f"default {node.pop('default')!r} does not fit its own schema; ignored")
+    for key in ("properties", "patternProperties"):
+        for name, sub in (node.get(key) or {}).items():
+            _check_defaults(sub, (*path, key, name), ctx)
+    for key in ("items", "additionalProperties", "not"):
+        _check_defaults(node.get(key), (*path, key), ctx)
+    for key in ("anyOf", "prefixItems"):
+        for i, sub in enumerate(node.get(key) or []):
+            _check_defaults(sub, (*path, key, str(i)), ctx)
+
+
+_COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+_SUBSCHEMA = ("items", "not", "additionalProperties")
+_SUBSCHEMAS = ("anyOf", "prefixItems")
+_PLAIN_VALUES: dict[str, Any] = {
+    "description": str, "format": str, "type": list, "enum": list, "required": list, "uniqueItems": bool,
+    "default": object, "const": object, **{k: (int, float) for k in _NUMBER_WORDS},
+}
+
+
+def _plainly_valid(node: Any, depth: int = 0) -> bool:
+    """A quick structural check of what the rules above produce (the meta-schema check costs ~10 ms a
+    schema); anything unusual is left to the meta-schema. Never says "valid" for an invalid schema."""
+    if isinstance(node, bool):
+        return True
+    if not isinstance(node, dict) or depth > 64:
+        return False
+    for key, value in node.items():
+        if key in _COUNTS:
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        elif key in _SUBSCHEMA:
+            ok = _plainly_valid(value, depth + 1)
+        elif key in _SUBSCHEMAS:
+            ok = isinstance(value, list) and bool(value) and all(_plainly_valid(v, depth + 1) for v in value)
+        elif key in ("properties", "patternProperties"):
+            ok = isinstance(value, dict) and all(_plainly_valid(v, depth + 1) for v in value.values())
+        elif key == "pattern":
+            ok = isinstance(value, str) and _compiles(value)
+        elif key in _PLAIN_VALUES:
+            ok = isinstance(value, _PLAIN_VALUES[key]) and not (key in _NUMBER_WORDS and isinstance(value, bool))
+            ok = ok and (key != "type" or (bool(value) and all(t in JSON_TYPES for t in value)
+                                           and len(set(value)) == len(value)))
+            ok = ok and (key != "required" or (all(isinstance(n, str) for n in value)
+                                               and len(set(value)) == len(value)))
+            ok = ok and (key != "multipleOf" or value > 0)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _compiles(pattern: str) -> bool:
     try:
-        valid = Draft202012Validator(out).is_valid(value)
-    except Exception:  # the rest of the node is repaired later; judge the default then
-        valid = True
-    if valid:
-        out["default"] = value
-    else:
-        ctx.note((*path, "default"), f"default {default!r} does not fit its own schema; ignored")
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
 
 
 def _repair(schema: dict[str, Any], ctx: _Context) -> dict[str, Any]:
     """Rule: whatever the meta-schema still rejects is dropped, one keyword at a time (noted)."""
+    if _plainly_valid(schema):
+        return schema
     for _ in range(_MAX_REPAIRS):
         try:
             Draft202012Validator.check_schema(schema)
@@ -613,10 +674,13 @@ def _strict_from_json(parameters_json: str) -> StrictSchema:
     if "object" not in (schema.get("type") or ["object"]):
         ctx.note(("type",), f"the top level declares {schema['type']!r}; arguments are an object")
     schema["type"] = ["object"]
-    schema.pop("anyOf", None)
-    if readable and "additionalProperties" not in schema and "patternProperties" not in schema:
-        schema["additionalProperties"] = False  # an argument the tool does not declare is a mistake
+    for keyword in ("anyOf", "default", "enum", "const"):  # about the arguments object as a whole: no tool means these
+        schema.pop(keyword, None)
+    if "additionalProperties" not in schema and "patternProperties" not in schema:
+        # an argument the tool does not declare is a mistake, unless the declaration cannot be read
+        schema["additionalProperties"] = not readable
     schema = _repair(schema, ctx)
+    _check_defaults(schema, (), ctx)
     return StrictSchema(schema, tuple(ctx.notes))
 
 
