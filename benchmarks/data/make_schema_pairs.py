@@ -27,7 +27,7 @@ from pivotrl.pivot_envs.records import Pivot  # noqa: E402
 SEED = 20260211
 TOOLS = 90
 PIVOTS = 260
-BROKEN_SHARE = 0.15  # tools whose written schema disagrees with what the tool means
+BROKEN_SHARE = 0.25  # tools whose written schema disagrees with what the tool means
 PARALLEL_SHARE = 0.15
 CAPS = {
     "eq/arg_order": 40, "eq/call_order": 30, "eq/omit_default": 30, "eq/explicit_default": 30,

@@ -322,7 +322,7 @@ class Writer:
                 self.dialects.add("required_unknown")
         if rng.random() < 0.1:
             for p in tool.params:
-                if not p.required and p.name in props and "anyOf" not in props[p.name]:
+                if not p.required and p.name in props and "anyOf" not in props[p.name] and not tool.breaks.get(p.name):
                     props[p.name]["optional"] = True
                     self.dialects.add("property_optional")
         if self.definitions:
