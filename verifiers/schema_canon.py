@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import regex
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
 from w3lib.url import canonicalize_url
 
 from pivotrl.verifiers.described_defaults import MISSING as _NO_DEFAULT
@@ -354,12 +356,35 @@ class Violation:
         return self.message + (f" (at '{self.location}')" if self.location else "")
 
 
+PATTERN_SECONDS = 0.1
+
+
+def _bounded_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` with a time limit: a schema's regex can backtrack for minutes on a hostile
+    string (``^(a+)+$`` against ``aaa...!``); the ``regex`` engine stops it and the value is rejected."""
+    if not isinstance(instance, str):
+        return
+    try:
+        found = regex.search(pattern, instance, timeout=PATTERN_SECONDS)
+    except TimeoutError:
+        yield ValidationError(f"matching {pattern!r} took over {PATTERN_SECONDS:g} s; the value is rejected")
+        return
+    except regex.error:
+        return  # not a pattern this engine reads; the schema check reported it
+    if found is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+#: Draft 2020-12 with a time-limited ``pattern``: what every tool_schema validation runs.
+BoundedValidator = validators.extend(Draft202012Validator, {"pattern": _bounded_pattern})
+
+
 @lru_cache(maxsize=4096)
-def _compiled(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json))
+def _compiled(schema_json: str) -> Any:
+    return BoundedValidator(json.loads(schema_json))
 
 
-def validator_for(schema: Mapping[str, Any]) -> Draft202012Validator:
+def validator_for(schema: Mapping[str, Any]) -> Any:
     """A compiled validator for a strict schema, cached by content."""
     return _compiled(json.dumps(schema, sort_keys=True, default=str))
 

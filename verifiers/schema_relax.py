@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from pivotrl.verifiers.schema_canon import ALIASES
+from pivotrl.verifiers.schema_canon import ALIASES, BoundedValidator
 from pivotrl.verifiers.schema_dialects import json_type
 
 _MAX_ROUNDS = 64
@@ -136,7 +135,7 @@ def fit_to_reference(tool: str, schema: Mapping[str, Any], references: Sequence[
     relaxed: dict[str, Any] = copy.deepcopy(dict(schema))
     found: list[Relaxation] = []
     for _ in range(_MAX_ROUNDS):
-        validator = Draft202012Validator(relaxed)
+        validator = BoundedValidator(relaxed)
         error = next((e for args in references for e in validator.iter_errors(canonicalize(args, relaxed))), None)
         if error is None:
             return FittedSchema(relaxed, True, tuple(found))

@@ -310,3 +310,28 @@ def test_bfcl_style_schemas_are_read_without_conversion():
     verifier = get_verifier("tool_schema")
     assert verifier.verify(hermes(("area", {"height": 5, "base": 10, "unit": "units", "dims": [1, 2.0]})), pivot).equivalent
     assert not verifier.verify(hermes(("area", {"height": 5.5, "base": 10, "dims": [1, 2]})), pivot).equivalent
+
+
+# -- hostile actions ------------------------------------------------------------------------------
+def test_a_backtracking_schema_pattern_cannot_hang_the_verifier():
+    import time
+
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+        "s": {"type": "string", "pattern": "^(a|aa)+$"}}}}}]
+    pivot = make_pivot(call("f", s="aaaa"), tools=tools)
+    started = time.perf_counter()
+    verdict = get_verifier("tool_schema").verify(hermes(("f", {"s": "a" * 5000 + "!"})), pivot)
+    assert time.perf_counter() - started < 5
+    assert not verdict.equivalent and verdict.details["failure_kind"] == "schema:pattern"
+
+
+@pytest.mark.parametrize("value", ["x" * 1_000_000, "a1" * 200_000, "/" * 100_000, "\u0000\ud7ff\U0010ffff" * 1000,
+                                   "é" * 10_000, " " * 100_000])
+def test_huge_or_odd_strings_in_every_kind_of_argument_score_zero_with_a_reason(value):
+    pivot = make_pivot(call("f", city="Paris", order_id="A1", target="/x", unit="km"), tools=KINDS)
+    verifier = get_verifier("tool_schema")
+    for arg in ("city", "order_id", "target", "unit", "day", "code", "page"):
+        args = {"city": "Paris", "order_id": "A1", "target": "/x", "unit": "km", arg: value}
+        verdict = verifier.verify({"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c", "type": "function", "function": {"name": "f", "arguments": json.dumps(args)}}]}, pivot)
+        assert verdict.score == 0.0 and verdict.reason
