@@ -177,3 +177,12 @@ def test_the_agreement_module_prints_tables_and_a_last_json_line(tmp_path, capsy
     assert last["benchmark"] == "agreement"
     names = [r["name"] for r in last["results"]]
     assert "BFCL_v4_simple.json:tool_schema:false_reject_rate" in names
+
+
+def test_the_html_report_carries_the_reason_tables(tmp_path):
+    pytest.importorskip("matplotlib")
+    from pivotrl.benchmarks.agreement_report import write_html
+
+    write_html([agreement(PAIRS, ["exact"], dataset="toy", bootstrap=20)], tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text()
+    assert "why it disagrees" in page and "<td>false reject</td>" in page
