@@ -329,8 +329,9 @@ def _properties(schema: Mapping[str, Any], path: tuple[str, ...], ctx: _Context,
 def _required(schema: Mapping[str, Any], properties: dict[str, Any], closed: bool, path: tuple[str, ...],
               ctx: _Context) -> list[str]:
     """Rule: ``required`` names that the schema does not declare are dropped when no undeclared
-    argument is allowed (the schema cannot require what it forbids); a string is a one-name list;
-    a property that says ``"optional": true`` is not required."""
+    argument is allowed (the schema cannot require what it forbids), or declared (any value) when
+    the schema declares no property at all; a string is a one-name list; a property that says
+    ``"optional": true`` is not required."""
     raw = schema.get("required")
     names: list[str] = []
     if isinstance(raw, str):
@@ -352,6 +353,8 @@ def _required(schema: Mapping[str, Any], properties: dict[str, Any], closed: boo
     if unknown and closed and properties:
         ctx.note((*path, "required"), f"requires undeclared {', '.join(map(repr, unknown))}; not required")
         names = [n for n in names if n in properties]
+    elif unknown and closed:  # no property declared at all: the required names are the declaration
+        properties.update({n: {} for n in unknown})
     return list(dict.fromkeys(names))
 
 
@@ -460,6 +463,8 @@ def _node(schema: Any, path: tuple[str, ...], ctx: _Context, depth: int, ref_dep
         required = _required(schema, properties, closed, path, ctx)
         if required:
             out["required"] = required
+        if properties:
+            out["properties"] = properties
     _items(schema, out, path, ctx, depth, ref_depth)
     _exclusive_bounds(schema, out)
     _numeric_keywords(out, path, ctx)

@@ -200,3 +200,9 @@ def test_the_quick_structural_check_never_passes_what_the_meta_schema_rejects(ju
             Draft202012Validator.check_schema(junk)
         except SchemaError as error:  # pragma: no cover - the assertion below reports it
             raise AssertionError(f"passed the quick check but not the meta-schema: {error.message}") from None
+
+
+def test_required_names_with_no_property_declared_are_the_declaration():
+    schema = strict_schema({"type": "object", "required": ["q"]}).schema
+    assert schema["properties"] == {"q": {}} and schema["required"] == ["q"]
+    assert Draft202012Validator(schema).is_valid({"q": 1}) and not Draft202012Validator(schema).is_valid({})
