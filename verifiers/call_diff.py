@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pivotrl.verifiers.schema_dialects import json_type
+from pivotrl.verifiers.schema_types import json_type
 from pivotrl.verifiers.string_kinds import string_kind
 
 

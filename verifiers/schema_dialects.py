@@ -13,42 +13,14 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from pivotrl.verifiers.schema_repair import check_defaults, repair
+from pivotrl.verifiers.schema_types import coerce_literal, json_type, parse_type_name
 
-JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
-ANY = "any"  # a type name that constrains nothing
-
-# Type names seen in tool schemas (JSON Schema, Python, Java/C#/TypeScript, SQL, OpenAPI), lower-cased.
-TYPE_ALIASES: dict[str, str] = {
-    **{name: "object" for name in ("object", "dict", "dictionary", "map", "mapping", "hash", "hashmap", "record",
-                                   "struct", "json", "jsonobject", "kwargs", "obj")},
-    **{name: "array" for name in ("array", "list", "tuple", "sequence", "iterable", "collection", "arraylist",
-                                  "vector", "slice", "jsonarray", "args")},
-    **{name: "string" for name in ("string", "str", "text", "char", "character", "unicode", "varchar", "file",
-                                   "bytes", "binary", "path", "enum")},
-    **{name: "integer" for name in ("integer", "int", "long", "short", "bigint", "smallint", "int8", "int16", "int32",
-                                    "int64", "uint", "uint8", "uint16", "uint32", "uint64", "byte")},
-    **{name: "number" for name in ("number", "float", "double", "decimal", "real", "numeric", "float32", "float64",
-                                   "num")},
-    **{name: "boolean" for name in ("boolean", "bool", "bit")},
-    **{name: "null" for name in ("null", "none", "nonetype", "nil", "void", "undefined")},
-    **{name: ANY for name in ("any", "anything", "mixed", "unknown", "typing.any", "*")},
-}
-# Type names that also say something about the string or the array.
-TYPE_EXTRAS: dict[str, dict[str, Any]] = {
-    "set": {"type": ["array"], "uniqueItems": True}, "frozenset": {"type": ["array"], "uniqueItems": True},
-    "date": {"type": ["string"], "format": "date"}, "datetime": {"type": ["string"], "format": "date-time"},
-    "date-time": {"type": ["string"], "format": "date-time"}, "time": {"type": ["string"], "format": "time"},
-    "email": {"type": ["string"], "format": "email"}, "uri": {"type": ["string"], "format": "uri"},
-    "url": {"type": ["string"], "format": "uri"}, "uuid": {"type": ["string"], "format": "uuid"},
-}
 # Keywords that only annotate (OpenAPI and vendor extensions): dropped, they change nothing.
 _ANNOTATIONS = ("example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly", "writeOnly",
                 "nullable", "x-nullable", "title", "$schema", "$id", "$comment", "definitions", "$defs", "components",
@@ -60,7 +32,6 @@ _STRING_WORDS = ("minLength", "maxLength", "pattern")
 _NUMBER_WORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _INTEGER_WORDS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
 _REF_DEPTH = 8  # a recursive $ref is unrolled this far, then accepts anything
-_MAX_REPAIRS = 200
 
 
 @dataclass(frozen=True)
@@ -90,84 +61,6 @@ class _Context:
 
     def note(self, path: tuple[str, ...], message: str) -> None:
         self.notes.append(SchemaNote("/".join(path), message))
-
-
-# -- type names ------------------------------------------------------------------------------------
-_GENERIC = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\[(.*)\]\s*$", re.S)
-
-
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside brackets: "Dict[str, int], None" -> ["Dict[str, int]", "None"]."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += ch in "[("
-        depth -= ch in "])"
-        if ch == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def parse_type_name(name: str) -> dict[str, Any] | None:
-    """A type written as a name (``"float"``, ``"String"``, ``"Optional[List[int]]"``, ``"int | None"``,
-    ``"string[]"``) as a schema fragment; ``{}`` for "any"; None when the name means nothing known."""
-    text = name.strip()
-    if not text:
-        return None
-    alternatives = _split_top(text, "|")
-    if len(alternatives) == 1 and " or " in text.lower() and "[" not in text:
-        alternatives = [p.strip() for p in re.split(r"\s+or\s+", text, flags=re.I)]
-    if len(alternatives) > 1:
-        return _union([parse_type_name(a) for a in alternatives])
-    if text.endswith("[]"):
-        inner = parse_type_name(text[:-2])
-        return None if inner is None else {"type": ["array"], **({"items": inner} if inner else {})}
-    generic = _GENERIC.match(text)
-    if generic:
-        head, args = generic.group(1).lower().rsplit(".", 1)[-1], _split_top(generic.group(2), ",")
-        if head == "optional" and len(args) == 1:
-            return _union([parse_type_name(args[0]), {"type": ["null"]}])
-        if head == "union":
-            return _union([parse_type_name(a) for a in args])
-        if head == "literal":
-            values = []
-            for arg in args:
-                try:
-                    values.append(json.loads(arg.replace("'", '"')) if arg not in ("None", "True", "False")
-                                  else {"None": None, "True": True, "False": False}[arg])
-                except ValueError:
-                    return None
-            return {"enum": values}
-        base = parse_type_name(head)
-        if base is None:
-            return None
-        if base.get("type") == ["array"] and args and args[-1] != "...":
-            items = [parse_type_name(a) for a in args]
-            if head == "tuple" and len(items) > 1:
-                return {**base, "prefixItems": [i or {} for i in items]}
-            return {**base, "items": items[0] or {}}
-        if base.get("type") == ["object"] and len(args) == 2:
-            values = parse_type_name(args[1])
-            return {**base, **({"additionalProperties": values} if values else {})}
-        return base
-    lowered = text.lower()
-    if lowered in TYPE_EXTRAS:
-        return copy.deepcopy(TYPE_EXTRAS[lowered])
-    mapped = TYPE_ALIASES.get(lowered) or TYPE_ALIASES.get(lowered.rsplit(".", 1)[-1])
-    if mapped is None:
-        return None
-    return {} if mapped == ANY else {"type": [mapped]}
-
-
-def _union(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
-    if any(p is None for p in parts):
-        return None
-    if any(not p for p in parts):  # one alternative is "any"
-        return {}
-    if all(set(p) == {"type"} for p in parts):  # plain types: one type list
-        return {"type": list(dict.fromkeys(t for p in parts for t in p["type"]))}
-    return {"anyOf": parts}
 
 
 # -- the rules ---------------------------------------------------------------------------------------
@@ -237,52 +130,6 @@ def _infer_types(schema: Mapping[str, Any]) -> list[str] | None:
     if any(k in schema for k in _NUMBER_WORDS):
         return ["number"]
     return None
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a Python value (an integral float counts as a number)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return "object"
-
-
-def coerce_literal(value: Any, types: list[str]) -> Any:
-    """A schema literal (enum member, const, default, bound) read as one of ``types`` when it is
-    written as another (rule: ``"5"`` for an integer, ``"true"`` for a boolean, ``1`` for a string);
-    the value unchanged when no reading fits."""
-    if not types or json_type(value) in types or (json_type(value) == "integer" and "number" in types):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if "integer" in types or "number" in types:
-            try:
-                number = float(text)
-            except ValueError:
-                number = math.nan
-            if math.isfinite(number):
-                if "integer" in types and number.is_integer():
-                    return int(number)
-                if "number" in types:
-                    return number
-        if "boolean" in types and text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        if "null" in types and text.lower() in ("null", "none"):
-            return None
-    if "string" in types and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return json.dumps(value)
-    if "integer" in types and isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _enum(schema: Mapping[str, Any], types: list[str] | None, path: tuple[str, ...], ctx: _Context,
@@ -548,98 +395,6 @@ def _default(default: Any, out: dict[str, Any]) -> None:
     out["default"] = coerce_literal(default, out.get("type") or [])
 
 
-def _check_defaults(node: Any, path: tuple[str, ...], ctx: _Context) -> None:
-    """Rule: a default that its own property schema rejects is dropped (an omitted argument is then
-    compared as omitted, not as a value the tool could never take)."""
-    if not isinstance(node, dict):
-        return
-    if node.get("default") is not None:
-        rest = {k: v for k, v in node.items() if k != "default"}
-        if not Draft202012Validator(rest).is_valid(node["default"]):
-            ctx.note((*path, "default"), f"default {node.pop('default')!r} does not fit its own schema; ignored")
-    for key in ("properties", "patternProperties"):
-        for name, sub in (node.get(key) or {}).items():
-            _check_defaults(sub, (*path, key, name), ctx)
-    for key in ("items", "additionalProperties", "not"):
-        _check_defaults(node.get(key), (*path, key), ctx)
-    for key in ("anyOf", "prefixItems"):
-        for i, sub in enumerate(node.get(key) or []):
-            _check_defaults(sub, (*path, key, str(i)), ctx)
-
-
-_COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
-_SUBSCHEMA = ("items", "not", "additionalProperties")
-_SUBSCHEMAS = ("anyOf", "prefixItems")
-_PLAIN_VALUES: dict[str, Any] = {
-    "description": str, "format": str, "type": list, "enum": list, "required": list, "uniqueItems": bool,
-    "default": object, "const": object, **{k: (int, float) for k in _NUMBER_WORDS},
-}
-
-
-def _plainly_valid(node: Any, depth: int = 0) -> bool:
-    """A quick structural check of what the rules above produce (the meta-schema check costs ~10 ms a
-    schema); anything unusual is left to the meta-schema. Never says "valid" for an invalid schema."""
-    if isinstance(node, bool):
-        return True
-    if not isinstance(node, dict) or depth > 64:
-        return False
-    for key, value in node.items():
-        if key in _COUNTS:
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        elif key in _SUBSCHEMA:
-            ok = _plainly_valid(value, depth + 1)
-        elif key in _SUBSCHEMAS:
-            ok = isinstance(value, list) and bool(value) and all(_plainly_valid(v, depth + 1) for v in value)
-        elif key in ("properties", "patternProperties"):
-            ok = isinstance(value, dict) and all(_plainly_valid(v, depth + 1) for v in value.values())
-        elif key == "pattern":
-            ok = isinstance(value, str) and _compiles(value)
-        elif key in _PLAIN_VALUES:
-            ok = isinstance(value, _PLAIN_VALUES[key]) and not (key in _NUMBER_WORDS and isinstance(value, bool))
-            ok = ok and (key != "type" or (bool(value) and all(t in JSON_TYPES for t in value)
-                                           and len(set(value)) == len(value)))
-            ok = ok and (key != "required" or (all(isinstance(n, str) for n in value)
-                                               and len(set(value)) == len(value)))
-            ok = ok and (key != "multipleOf" or value > 0)
-        else:
-            ok = False
-        if not ok:
-            return False
-    return True
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True
-
-
-def _repair(schema: dict[str, Any], ctx: _Context) -> dict[str, Any]:
-    """Rule: whatever the meta-schema still rejects is dropped, one keyword at a time (noted)."""
-    if _plainly_valid(schema):
-        return schema
-    for _ in range(_MAX_REPAIRS):
-        try:
-            Draft202012Validator.check_schema(schema)
-            return schema
-        except SchemaError as error:
-            where = list(error.absolute_path)
-            if not where:
-                ctx.note((), f"schema unusable ({error.message}); any arguments are accepted")
-                return {"type": ["object"]}
-            parent: Any = schema
-            for part in where[:-1]:
-                parent = parent[part]
-            if isinstance(parent, list):
-                parent.pop(where[-1])
-            else:
-                del parent[where[-1]]
-            ctx.note(tuple(str(p) for p in where), f"{error.message}; ignored")
-    return {"type": ["object"]}
-
-
 def _top_level(parameters: Any, ctx: _Context) -> dict[str, Any]:
     """Rule: parameters given as a JSON string are parsed; an OpenAPI operation's parameter list
     (``[{"name", "schema", "required"}]``) is an object schema; the top level is always an object."""
@@ -684,8 +439,8 @@ def _strict_from_json(parameters_json: str) -> StrictSchema:
     if "additionalProperties" not in schema and "patternProperties" not in schema:
         # an argument the tool does not declare is a mistake, unless the declaration cannot be read
         schema["additionalProperties"] = not readable
-    schema = _repair(schema, ctx)
-    _check_defaults(schema, (), ctx)
+    schema = repair(schema, ctx.note)
+    check_defaults(schema, (), ctx.note)
     return StrictSchema(schema, tuple(ctx.notes))
 
 

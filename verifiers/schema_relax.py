@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from pivotrl.verifiers.schema_canon import ALIASES, BoundedValidator
-from pivotrl.verifiers.schema_dialects import json_type
+from pivotrl.verifiers.schema_types import json_type
 
 _MAX_ROUNDS = 64
 _LOWER = ("minimum", "exclusiveMinimum")
