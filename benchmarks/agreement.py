@@ -3,11 +3,16 @@
 For each verifier: n, accuracy, precision, recall, F1, Cohen's kappa, false-accept rate (a
 wrong action rewarded: reward hacking) and false-reject rate (a right action thrown away),
 each with a bootstrap 95% interval; the confusion matrix; a per-category breakdown;
-verifications per second; the first disagreements with the verdict reason. For thresholded
-verifiers (``fuzzy``) a threshold sweep of both error rates."""
+verifications per second; the first disagreements with the verdict reason; the reasons behind
+the false rejects and false accepts, grouped, overall and per category (``agreement_reasons``).
+For thresholded verifiers (``fuzzy``) a threshold sweep of both error rates.
+
+``python -m pivotrl.benchmarks.agreement`` runs the shipped tool-call sets (or ``--data``) and
+prints the tables, then the one-line JSON of every benchmark (``exact`` is the baseline)."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from pivotrl.benchmarks.agreement_reasons import tally
 from pivotrl.benchmarks.labeled import LabeledPair
 from pivotrl.verifiers import get_verifier
 
@@ -61,6 +67,8 @@ class VerifierAgreement:
     verifications_per_second: float
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     sweep: list[dict[str, float]] = field(default_factory=list)
+    #: {"false_reject": [{"reason", "count", "examples"}], "false_accept": [...]}, most frequent first
+    reasons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -109,15 +117,20 @@ def evaluate(pairs: Sequence[LabeledPair], verifier: Any, *, dataset: str = "pai
         m = _metrics(t, p)
         per_category[category] = {"n": len(idx), "positives": int(t.sum()), "accuracy": float(m["accuracy"]),
                                   "false_accept_rate": float(m["false_accept_rate"]),
-                                  "false_reject_rate": float(m["false_reject_rate"])}
+                                  "false_reject_rate": float(m["false_reject_rate"]),
+                                  "false_reject_reasons": tally([i for i in idx if truth[i] and not pred[i]], verdicts, pairs),
+                                  "false_accept_reasons": tally([i for i in idx if pred[i] and not truth[i]], verdicts, pairs)}
     disagreements = [
         {"pivot_id": pairs[i].pivot.id, "category": pairs[i].category, "label": bool(truth[i]),
          "verdict": bool(pred[i]), "reason": verdicts[i].reason,
          "candidate": pairs[i].candidate if isinstance(pairs[i].candidate, str) else str(pairs[i].candidate)[:300]}
         for i in np.flatnonzero(truth != pred)[:max_disagreements]
     ]
+    reasons = {"false_reject": tally(np.flatnonzero(truth & ~pred).tolist(), verdicts, pairs, examples=3),
+               "false_accept": tally(np.flatnonzero(~truth & pred).tolist(), verdicts, pairs, examples=3)}
     result = VerifierAgreement(_spec_name(verifier), len(pairs), metrics, _interval(truth, pred, bootstrap, seed),
-                               confusion, per_category, len(pairs) / max(elapsed, 1e-9), disagreements)
+                               confusion, per_category, len(pairs) / max(elapsed, 1e-9), disagreements,
+                               reasons=reasons)
     name = verifier if isinstance(verifier, str) else (verifier.get("name") if isinstance(verifier, dict) else None)
     if sweep and name == "fuzzy":
         params = dict((verifier.get("params") or {}) if isinstance(verifier, dict) else {})
@@ -135,3 +148,64 @@ def agreement(pairs: Sequence[LabeledPair], verifiers: Sequence[Any], *, dataset
     """Several verifiers side by side on the same pairs."""
     return AgreementResult(dataset, [evaluate(pairs, v, dataset=dataset, bootstrap=bootstrap, seed=seed,
                                               max_disagreements=max_disagreements) for v in verifiers])
+
+
+def _shipped_tool_sets() -> dict[str, tuple[Any, str]]:
+    """The shipped labeled sets that need no sandbox, with the verifier of their domain."""
+    from importlib import resources
+    from pathlib import Path
+
+    root = Path(str(resources.files("pivotrl.benchmarks").joinpath("data")))
+    verifiers = {"tool": "tool_schema", "browse": "search_overlap", "schema": "tool_schema"}
+    return {name: (root / f"{name}.pairs.jsonl", verifier) for name, verifier in verifiers.items()
+            if (root / f"{name}.pairs.jsonl").exists()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Agreement on the shipped tool-call sets (or ``--data`` files, BFCL question files included):
+    each set's verifier against ``exact``, the string-match baseline, in the same run."""
+    import argparse
+    from pathlib import Path
+
+    from pivotrl.benchmarks.bfcl import load_bfcl
+    from pivotrl.benchmarks.common import Result, report
+    from pivotrl.benchmarks.labeled import load_labeled
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data", type=Path, action="append", default=[], help="labeled pairs or a BFCL question file")
+    parser.add_argument("--verifier", default="tool_schema", help="verifier for --data sets (default: tool_schema)")
+    parser.add_argument("--bootstrap", type=int, default=200)
+    parser.add_argument("--per-category", action="store_true", help="print the reasons behind each disagreement")
+    args = parser.parse_args(argv)
+    sets = ({p.name: (p, args.verifier) for p in args.data} if args.data else _shipped_tool_sets())
+    results: list[Result] = []
+    for name, (path, verifier) in sets.items():
+        bfcl = (path.parent / "possible_answer" / path.name).exists()
+        pairs = load_bfcl(path) if bfcl else load_labeled(path)
+        outcome = agreement(pairs, [verifier, "exact"], dataset=name, bootstrap=args.bootstrap)
+        ours, baseline = outcome.results
+        print(f"\n{name}: {len(pairs)} pairs")
+        print(f"{'verifier':16s} {'accuracy':>9s} {'false accept':>13s} {'false reject':>13s}")
+        for r in outcome.results:
+            m = r.metrics
+            print(f"{r.verifier:16s} {100 * m['accuracy']:8.1f}% {100 * m['false_accept_rate']:12.1f}% "
+                  f"{100 * m['false_reject_rate']:12.1f}%")
+        if args.per_category:
+            for outcome_kind in ("false_reject", "false_accept"):
+                for group in ours.reasons.get(outcome_kind, []):
+                    print(f"  {outcome_kind.replace('_', ' ')}: {group['count']:4d}  {group['reason']}")
+            for category, c in ours.per_category.items():
+                for group in c["false_reject_reasons"] + c["false_accept_reasons"]:
+                    print(f"    {category}: {group['count']} x {group['reason']}")
+        for metric in ("accuracy", "false_accept_rate", "false_reject_rate"):
+            value, base = 100 * ours.metrics[metric], 100 * baseline.metrics[metric]
+            value, base = (0.0 if math.isnan(value) else value), (0.0 if math.isnan(base) else base)
+            results.append(Result(f"{name}:{ours.verifier}:{metric}", value, "%", base,
+                                  value / base if base else 0.0))
+    print()
+    report("agreement", results, notes="baseline: exact (string match) on the same pairs; ratio 0 where the "
+                                       "baseline is 0")
+
+
+if __name__ == "__main__":
+    main()

@@ -48,6 +48,27 @@ def category_table(r: VerifierAgreement) -> Table:
     return table
 
 
+def reason_rows(r: VerifierAgreement) -> list[tuple[str, str, str, int, str]]:
+    """(category, outcome, reason group, count, example) for every disagreement group."""
+    rows = []
+    for category, c in r.per_category.items():
+        for outcome, key in (("false reject", "false_reject_reasons"), ("false accept", "false_accept_reasons")):
+            for group in c.get(key, []):
+                example = group["examples"][0] if group["examples"] else {}
+                rows.append((category, outcome, group["reason"], group["count"],
+                             f"{example.get('pivot_id', '')}: {example.get('reason', '')}"))
+    return rows
+
+
+def reasons_table(r: VerifierAgreement) -> Table:
+    table = Table(title=f"{r.verifier}: why it disagrees with the labels, per category")
+    for col in ("category", "outcome", "reason", "n", "example"):
+        table.add_column(col, justify="right" if col == "n" else "left")
+    for category, outcome, reason, count, example in reason_rows(r):
+        table.add_row(category, outcome, reason, str(count), example[:120])
+    return table
+
+
 def write_json(results: list[AgreementResult], path: str | Path) -> None:
     Path(path).write_text(json.dumps([r.to_dict() for r in results], indent=2, default=float))
 
@@ -117,6 +138,13 @@ def write_html(results: list[AgreementResult], path: str | Path) -> None:
                     category, c["n"], c["positives"], _pct(c["accuracy"]), _pct(c["false_accept_rate"]),
                     _pct(c["false_reject_rate"]))) + "</tr>")
             parts.append("</table>")
+            rows = reason_rows(r)
+            if rows:
+                parts.append(f"<h4>{html.escape(r.verifier)}: why it disagrees, per category</h4><table><tr>"
+                             "<th>category</th><th>outcome</th><th>reason</th><th>n</th><th>example</th></tr>")
+                parts.extend("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in row) + "</tr>"
+                             for row in rows)
+                parts.append("</table>")
             if r.disagreements:
                 parts.append("<details><summary>first disagreements</summary><ul>" + "".join(
                     f"<li><b>{html.escape(d['category'])}</b> label={d['label']} verdict={d['verdict']}: "

@@ -4,8 +4,10 @@ A question file (JSON lines: ``id``, ``question`` turns, ``function`` schemas wi
 such as ``dict``, ``float``, ``tuple``) and its ``possible_answer`` file (for each call, each
 argument's list of acceptable values, ``""`` meaning it may be omitted) become pivots whose
 reference is one acceptable call set, and candidates labeled by BFCL's own answer sets:
-other acceptable values or omissions (true), values outside the sets, missing arguments,
-another function, missing or extra parallel calls (false). Reads any BFCL-format path."""
+other acceptable values or omissions, null for an omittable argument, an integer for an integral
+float, the case of multi-word free text (BFCL's checker ignores case) (true); values outside the
+sets, missing arguments, another function, missing or extra parallel calls (false). Schemas are
+kept as BFCL writes them: ``tool_schema`` reads that dialect itself. Reads any BFCL-format path."""
 
 from __future__ import annotations
 
@@ -18,30 +20,6 @@ from typing import Any
 from pivotrl.benchmarks.labeled import LabeledPair
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.records import Pivot
-
-TYPES = {"dict": "object", "float": "number", "tuple": "array", "any": None, "int": "integer", "bool": "boolean",
-         "str": "string", "list": "array", "double": "number", "long": "integer"}
-
-
-def convert_schema(schema: Any) -> Any:
-    """BFCL's Python-flavoured types to JSON Schema types, recursively."""
-    if isinstance(schema, list):
-        return [convert_schema(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {}
-    for key, value in schema.items():
-        if key == "type" and isinstance(value, str):
-            mapped = TYPES.get(value, value)
-            if mapped is not None:
-                out["type"] = mapped
-        elif key in ("properties",) and isinstance(value, dict):
-            out[key] = {k: convert_schema(v) for k, v in value.items()}
-        elif key in ("items", "additionalProperties"):
-            out[key] = convert_schema(value)
-        else:
-            out[key] = value
-    return out
 
 
 def _read_lines(path: Path) -> dict[str, dict[str, Any]]:
@@ -137,7 +115,7 @@ def load_bfcl(questions: str | Path, answers: str | Path | None = None, *, seed:
         messages = [m for m in (turns[0] if turns and isinstance(turns[0], list) else turns) if isinstance(m, dict)]
         functions = item.get("function") or []
         tools = [{"type": "function", "function": {"name": f["name"], "description": f.get("description", ""),
-                                                   "parameters": convert_schema(f.get("parameters") or {})}}
+                                                   "parameters": f.get("parameters") or {}}}
                  for f in functions]
         ground = truth.get("ground_truth") or []
         calls: list[tuple[str, dict[str, Any], dict[str, list[Any]]]] = []
@@ -156,6 +134,7 @@ def load_bfcl(questions: str | Path, answers: str | Path | None = None, *, seed:
                       reference=_message([(n, a) for n, a, _ in calls]), verifier={"name": "tool_schema", "params": {}},
                       source={"trajectory_id": item_id, "turn": 0}, meta={"bfcl_category": category})
         pairs.extend(_candidates(pivot, calls, functions, rng, category))
+        pairs.extend(_form_variants(pivot, calls, functions, rng, category))
     return pairs
 
 
@@ -215,4 +194,50 @@ def _candidates(pivot: Pivot, calls: list[tuple[str, dict[str, Any], dict[str, l
         add([c for i, c in enumerate(base) if i != index], False, "missing call")
     else:
         add([*base, base[0]], False, "duplicated call")
+    return out
+
+
+def _properties(functions: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    for function in functions:
+        if function.get("name") == name:
+            properties = (function.get("parameters") or {}).get("properties")
+            return properties if isinstance(properties, dict) else {}
+    return {}
+
+
+def _form_variants(pivot: Pivot, calls: list[tuple[str, dict[str, Any], dict[str, list[Any]]]],
+                   functions: list[dict[str, Any]], rng: random.Random, category: str) -> list[LabeledPair]:
+    """Acceptable rewrites that need no knowledge of the world: null for an argument BFCL lets be
+    omitted, an integer for an integral float (or the reverse), another case of multi-word free text."""
+    out: list[LabeledPair] = []
+    base = [(n, dict(a)) for n, a, _ in calls]
+    order = rng.sample(range(len(calls)), len(calls))
+
+    def add(index: int, arg: str, value: Any, kind: str) -> None:
+        new = copy.deepcopy(base)
+        new[index][1][arg] = value
+        out.append(LabeledPair(pivot, _message(new), True, f"{category}/{kind}", "BFCL possible_answer"))
+
+    for kind in ("optional null", "integer for number", "free text case"):
+        done = False
+        for index in order:
+            name, args, options = calls[index]
+            properties = _properties(functions, name)
+            for arg in sorted(options):
+                values, schema = options[arg], properties.get(arg) or {}
+                value = args.get(arg)
+                if kind == "optional null" and "" in values:
+                    add(index, arg, None, kind)
+                elif (kind == "integer for number" and schema.get("type") in ("float", "number")
+                      and isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()):
+                    add(index, arg, float(value) if isinstance(value, int) else int(value), kind)
+                elif (kind == "free text case" and isinstance(value, str) and " " in value.strip()
+                      and any(ch.isalpha() for ch in value) and "enum" not in schema):
+                    add(index, arg, value.upper() if value != value.upper() else value.lower(), kind)
+                else:
+                    continue
+                done = True
+                break
+            if done:
+                break
     return out

@@ -88,9 +88,12 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
 @click.argument("pivots", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--verifier", default=None, help="Check against this verifier instead of each pivot's own.")
 @click.option("--domain", default=None, help="Domain for records that do not name one.")
-@click.option("--limit", default=20, show_default=True, help="How many failures to list.")
-def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int) -> None:
-    """Gold self-check: every reference action must score 1 under its own verifier."""
+@click.option("--limit", default=20, show_default=True, help="How many failures and schema warnings to list.")
+@click.option("--strict", is_flag=True, help="Schema warnings (constraints a reference breaks, repaired schemas) "
+                                             "are errors: exit 1.")
+def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int, strict: bool) -> None:
+    """Gold self-check: every reference action must score 1 under its own verifier. Tool schemas that
+    disagree with their own references are reported (and not enforced where the reference breaks them)."""
     from pivotrl.pivot_envs import load_pivots
     from pivotrl.pivot_envs.validate import validate_pivots
 
@@ -98,8 +101,22 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int)
         report = validate_pivots(load_pivots(pivots, domain=domain), verifier)
     except PivotRLError as exc:
         _fail(exc)
+    if report.warnings:
+        level = "error" if strict else "warning"
+        table = Table(title=f"{len(report.warnings)} schema {level}(s): tool schemas that disagree with "
+                            "their own references or are not valid JSON Schema")
+        for col in ("tool", "kind", "constraint", "where", "pivots", "what (first pivot)"):
+            table.add_column(col, justify="right" if col == "pivots" else "left")
+        for w in report.warnings[:limit]:
+            table.add_row(escape(w.tool), w.kind, escape(w.constraint), escape(w.location or "(top level)"),
+                          str(len(w.pivots)), escape(f"{w.describe()} (e.g. {w.pivots[0]})"))
+        console.print(table)
     if report.ok:
-        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier", highlight=False, soft_wrap=True)
+        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier"
+                      + (f" ({len(report.warnings)} schema warning(s))" if report.warnings else ""),
+                      highlight=False, soft_wrap=True)
+        if not report.passes(strict):
+            sys.exit(1)
         return
     table = Table(title=f"{len(report.failures)} of {report.checked} references fail their own verifier")
     for col in ("pivot", "verifier", "score", "reason"):
@@ -158,14 +175,23 @@ def _is_bfcl(path: Path) -> bool:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap rounds for the 95% intervals.")
 @click.option("--disagreements", default=5, show_default=True, help="How many disagreements to list per verifier.")
+@click.option("--per-category", is_flag=True, help="Group the reasons behind every false reject and false accept, "
+                                                   "per category (always in --json and --html).")
 def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: tuple[str, ...], json_path: Path | None,
-                    html_path: Path | None, bootstrap: int, disagreements: int) -> None:
+                    html_path: Path | None, bootstrap: int, disagreements: int, per_category: bool) -> None:
     """How well verifiers agree with ground truth: accuracy, precision, recall, F1, kappa,
     false-accept and false-reject rates with bootstrap intervals, per category."""
     import json as _json
 
     from pivotrl.benchmarks.agreement import agreement
-    from pivotrl.benchmarks.agreement_report import category_table, summary_table, write_html, write_json
+    from pivotrl.benchmarks.agreement_report import (
+        category_table,
+        reason_rows,
+        reasons_table,
+        summary_table,
+        write_html,
+        write_json,
+    )
     from pivotrl.benchmarks.bfcl import load_bfcl
     from pivotrl.benchmarks.labeled import load_labeled
 
@@ -184,6 +210,11 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
                 for d in r.disagreements:
                     console.print(f"  [dim]{escape(d['category'])}[/] label={d['label']} verdict={d['verdict']}: "
                                   f"{escape(d['reason'][:160])}", highlight=False, soft_wrap=True)
+                if per_category:
+                    if reason_rows(r):
+                        console.print(reasons_table(r))
+                    else:
+                        console.print(f"{escape(r.verifier)}: no disagreement with the labels", highlight=False)
     except PivotRLError as exc:
         _fail(exc)
     if json_path:

@@ -53,12 +53,27 @@ def test_extract_with_no_candidates_fails(tmp_path):
     assert result.exit_code == 2 and "no pivot candidate" in result.output
 
 
-def test_validate_lists_references_that_fail_their_verifier(tmp_path):
+def test_validate_warns_where_a_reference_breaks_its_schema_and_strict_fails(tmp_path):
     write_jsonl([TRAJ], tmp_path / "t.jsonl")
     run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl"))
     assert "ok: all 3 reference actions" in run("validate", str(tmp_path / "c.jsonl")).output
     rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
     rows[2]["reference"]["tool_calls"][0]["function"]["arguments"] = json.dumps({"origin": "Oslo", "destination": "Rome", "passengers": 0})
+    write_jsonl(rows, tmp_path / "bad.jsonl")
+    lenient = CliRunner().invoke(main, ["validate", str(tmp_path / "bad.jsonl")])
+    assert lenient.exit_code == 0, lenient.output
+    assert "ok: all 3 reference actions" in lenient.output and "1 schema warning" in lenient.output
+    assert "book_flight" in lenient.output and "minimum" in lenient.output and "t1:2" in lenient.output
+    strict = CliRunner().invoke(main, ["validate", str(tmp_path / "bad.jsonl"), "--strict"])
+    assert strict.exit_code == 1 and "schema error" in strict.output
+
+
+def test_validate_lists_references_that_fail_their_verifier(tmp_path):
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl"))
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    rows[2]["reference"]["tool_calls"][0]["function"]["arguments"] = json.dumps({"origin": "Oslo", "destination": "Rome", "passengers": 0})
+    rows[2]["verifier"] = {"name": "tool_schema", "params": {"relax_schema": False}}
     write_jsonl(rows, tmp_path / "bad.jsonl")
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "bad.jsonl")])
     assert result.exit_code == 1

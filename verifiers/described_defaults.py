@@ -14,10 +14,13 @@ from typing import Any
 MISSING = object()
 
 _PHRASE = re.compile(
-    r"(?P<lead>^|[.(,;:]\s*)?\bdefaults?(?:\s+value)?(?P<link>\s+(?:is|to|of)|\s*[:=])?\s*(?:is\s+|set\s+to\s+)?"
-    r"(?P<value>.+)",
+    r"(?P<lead>^|[.(,;:]\s*)?\bdefaults?(?:\s+value)?(?P<link>\s+(?:is|to\s+be|to|of)|\s*[:=]"
+    r"|\s+[a-z]+\s+(?:is|of|=)\b)?\s*(?:is\s+|set\s+to\s+)?(?P<value>.+)",
     re.IGNORECASE,
 )
+# "with air as default", "uses 'metric' as the default": the value comes before the phrase
+_BEFORE = re.compile(r"""(?:'([^']+)'|"([^"]+)"|([\w.+-]+))\s+as\s+(?:the\s+)?default\b""", re.IGNORECASE)
+_TIMES_TEN = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+))\s*(?:x|×|\*)\s*10\s*\^?\s*([-+−]?\d+)")
 _QUOTED = re.compile(r"""^(?:'([^']*)'|"([^"]*)"|`([^`]*)`)""")
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
@@ -37,8 +40,11 @@ def _declared_type(schema: Mapping[str, Any]) -> str | None:
 
 
 def _number(text: str, integer: bool) -> Any:
+    scientific = _TIMES_TEN.match(text)  # "8.854 x 10^-12"
     match = _NUMBER.match(text)
-    if match:
+    if scientific:
+        value = float(scientific.group(1)) * 10.0 ** int(scientific.group(2).replace("−", "-"))
+    elif match:
         value = float(match.group(0))
     else:
         word = re.match(r"[a-z]+", text.lower())
@@ -95,8 +101,18 @@ def _parse(text: str, type_name: str, linked: bool) -> Any:
 @lru_cache(maxsize=8192)
 def _from_description(description: str, type_name: str) -> Any:
     for sentence_match in _PHRASE.finditer(description):
+        link = sentence_match.group("link") or ""
+        if type_name == "string" and re.match(r"\s+[a-z]+\s", link, re.IGNORECASE) and not re.match(
+                r"\s+to\s+be", link, re.IGNORECASE):
+            continue  # "the default profile is used": a noun after "default" is not a string's value
         linked = sentence_match.group("link") is not None or sentence_match.group("lead") is not None
         value = _parse(sentence_match.group("value"), type_name, linked)
+        if value is not MISSING:
+            return value
+    for before in _BEFORE.finditer(description):
+        quoted = before.group(1) if before.group(1) is not None else before.group(2)
+        text = repr(quoted) if quoted is not None and type_name == "string" else quoted or before.group(3)
+        value = _parse(text, type_name, linked=True)
         if value is not MISSING:
             return value
     return MISSING

@@ -92,21 +92,23 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         name, engine = self._engine(pivot)
         ref_urls, cand_urls = self._top_urls(name, engine, [ref_query, cand_query])
         if not ref_urls and not cand_urls:
-            # Two empty result lists overlap trivially; only the query text can tell them apart.
-            similarity = fuzz.token_set_ratio(ref_query, cand_query)
+            # Two empty result lists overlap trivially; only the query text can tell them apart
+            # (the same query matches itself, even an empty one: rapidfuzz scores "" vs "" 0).
+            similarity = 100.0 if ref_query == cand_query else fuzz.token_set_ratio(ref_query, cand_query)
             matched = similarity >= EMPTY_RESULTS_QUERY_SIMILARITY
             difference = "" if matched else (
                 f"neither {cand_query!r} nor the reference {ref_query!r} retrieves anything, and the queries "
                 f"differ (token-set ratio {similarity:.0f} < {EMPTY_RESULTS_QUERY_SIMILARITY})"
             )
-            return PairResult(1.0 if matched else 0.01, matched, difference)
+            return PairResult(1.0 if matched else 0.01, matched, difference, "" if matched else "search_differs")
         overlap = jaccard(ref_urls, cand_urls)
         matched = overlap >= self.threshold - 1e-12
         difference = "" if matched else (
             f"search {cand_query!r} overlaps the reference {ref_query!r} by Jaccard@{self.k} "
             f"{overlap:.2f} < {self.threshold:g}"
         )
-        return PairResult(0.01 + 0.98 * overlap if not matched else 1.0, matched, difference)
+        return PairResult(0.01 + 0.98 * overlap if not matched else 1.0, matched, difference,
+                          "" if matched else "search_differs")
 
     def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
         verdict = super()._verify(action, pivot)
@@ -123,8 +125,9 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         for action, pivot in zip(actions, pivots):
             if action.kind != "tool_calls":
                 continue
-            queries = [c.arguments.get(self.query_arg) for c in action.tool_calls if c.name == self.search_tool]
-            queries = [self.strings.apply(q) for q in queries if isinstance(q, str)]
+            schemas = self._state(pivot).schemas
+            checks = [self.check_call(c, schemas) for c in action.tool_calls if c.name == self.search_tool]
+            queries = [q for q in map(self._query, checks) if q is not None]
             if queries:
                 name, engine = self._engine(pivot)
                 by_engine.setdefault(name, (engine, []))[1].extend(queries)

@@ -1,12 +1,15 @@
 """``tool_schema``: two tool-call turns are equivalent when they call the same functions
 with arguments that are equal after canonicalisation against each tool's JSON schema.
 
-Parallel calls are paired by an optimal assignment (scipy's Hungarian solver), so the
+Schemas in any dialect are made strict first; where the pivot's reference breaks its schema, the
+constraints it breaks are not enforced at that pivot (the gold invariant: the reference always
+scores 1). Parallel calls are paired by an optimal assignment (scipy's Hungarian solver), so the
 order of calls never matters and a near-duplicate cannot steal another call's partner.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,7 +20,9 @@ from scipy.optimize import linear_sum_assignment
 
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action, ToolCall
-from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action, tool_index
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, _IdentityCache, reference_action, tool_index
+from pivotrl.verifiers.call_diff import difference_kind, normalisations
+from pivotrl.verifiers.pivot_schemas import Finding, FitCache, PivotSchemas, build_pivot_schemas
 from pivotrl.verifiers.schema_canon import (
     Canonicalizer,
     NumberPolicy,
@@ -33,11 +38,13 @@ TextMatch = Literal["kind", "exact", "fuzzy"]
 
 @dataclass(frozen=True)
 class CallCheck:
-    """One candidate call, canonicalised and validated against its tool."""
+    """One call, canonicalised and validated against its tool at a pivot."""
 
     call: ToolCall
     canonical: dict[str, Any] | None
     problem: str | None  # unknown tool or schema violation
+    problem_kind: str = ""  # "unknown_tool", "schema:<keyword>"
+    schema: Mapping[str, Any] | None = None  # the (fitted) schema it was canonicalised against
 
 
 @dataclass(frozen=True)
@@ -45,18 +52,31 @@ class PairResult:
     similarity: float  # for the assignment: share of arguments that agree
     matched: bool
     difference: str
+    failure_kind: str = ""
+
+
+@dataclass(frozen=True)
+class _PivotState:
+    schemas: PivotSchemas
+    reference: Action
+    reference_checks: list[CallCheck]
 
 
 class ToolSchemaVerifier(BaseVerifier):
     """Schema-aware comparison of tool calls.
 
-    Parameters: ``mode`` (binary | fractional | f1) scores parallel calls; string policy
-    (``case_sensitive``, ``collapse_whitespace``, ``strip_punctuation``, ``unicode_form``);
-    numeric tolerance (``rel_tol``, ``abs_tol``); ``text_match`` says how a text reply is
-    compared when the reference is a text reply: ``kind`` (any text reply, as NeMo Gym's
-    argument-comparison server does), ``exact`` or ``fuzzy`` (rapidfuzz token-set ratio
-    at ``text_threshold``). ``prose_defaults`` fills an omitted optional argument from a
-    default its description states ("Default is 7") when the schema has no ``default``.
+    Parameters: ``mode`` (binary | fractional | f1) scores parallel calls. Strings compare by
+    kind: free text ignores case (``case_sensitive=False``) and spacing (``collapse_whitespace``;
+    ``strip_punctuation`` drops punctuation too); enums (``enum_case_sensitive``), format/pattern
+    strings (``format_case_sensitive``) and identifiers such as paths, ids, codes, URLs
+    (``identifier_case_sensitive``) keep their case; ``unicode_form`` normalises all of them.
+    Numeric tolerance: ``rel_tol``, ``abs_tol``. ``text_match`` says how a text reply is compared
+    when the reference is a text reply: ``kind`` (any text reply, as NeMo Gym's
+    argument-comparison server does), ``exact`` or ``fuzzy`` (rapidfuzz token-set ratio at
+    ``text_threshold``). ``prose_defaults`` fills an omitted optional argument from a default its
+    description states ("Default is 7") when the schema has no ``default``. ``relax_schema``: a
+    constraint the pivot's own reference breaks is not enforced at that pivot (the gold invariant;
+    ``False`` enforces the schema as written, and such references then score 0).
     """
 
     name = "tool_schema"
@@ -64,15 +84,19 @@ class ToolSchemaVerifier(BaseVerifier):
     def __init__(
         self,
         mode: ScoreMode = "binary",
-        case_sensitive: bool = True,
+        case_sensitive: bool = False,
         collapse_whitespace: bool = True,
         strip_punctuation: bool = False,
         unicode_form: str | None = "NFC",
+        enum_case_sensitive: bool = True,
+        format_case_sensitive: bool = True,
+        identifier_case_sensitive: bool = True,
         rel_tol: float = 1e-9,
         abs_tol: float = 0.0,
         text_match: TextMatch = "kind",
         text_threshold: float = 85.0,
         prose_defaults: bool = True,
+        relax_schema: bool = True,
     ) -> None:
         if mode not in ("binary", "fractional", "f1"):
             raise VerifierError(f"tool_schema mode must be binary, fractional or f1, got {mode!r}")
@@ -83,46 +107,78 @@ class ToolSchemaVerifier(BaseVerifier):
         self.mode: ScoreMode = mode
         self.text_match: TextMatch = text_match
         self.text_threshold = float(text_threshold)
-        self.strings = StringPolicy(case_sensitive, collapse_whitespace, strip_punctuation, unicode_form)
+        self.strings = StringPolicy(bool(case_sensitive), bool(collapse_whitespace), bool(strip_punctuation),
+                                    unicode_form, bool(enum_case_sensitive), bool(format_case_sensitive),
+                                    bool(identifier_case_sensitive))
         self.numbers = NumberPolicy(float(rel_tol), float(abs_tol))
         self.prose_defaults = bool(prose_defaults)
+        self.relax_schema = bool(relax_schema)
         self.canon = Canonicalizer(self.strings, self.numbers, self.prose_defaults)
+        self._fits = FitCache()
+        self._pivots = _IdentityCache()
 
     def params(self) -> dict[str, Any]:
-        defaults = ToolSchemaVerifier.__init__.__defaults__ or ()
-        current = (
-            self.mode, self.strings.case_sensitive, self.strings.collapse_whitespace,
-            self.strings.strip_punctuation, self.strings.unicode_form, self.numbers.rel_tol,
-            self.numbers.abs_tol, self.text_match, self.text_threshold, self.prose_defaults,
-        )
-        names = ("mode", "case_sensitive", "collapse_whitespace", "strip_punctuation", "unicode_form",
-                 "rel_tol", "abs_tol", "text_match", "text_threshold", "prose_defaults")
-        return {n: v for n, v, d in zip(names, current, defaults) if v != d}
+        current = {
+            "mode": self.mode, "case_sensitive": self.strings.case_sensitive,
+            "collapse_whitespace": self.strings.collapse_whitespace,
+            "strip_punctuation": self.strings.strip_punctuation, "unicode_form": self.strings.unicode_form,
+            "enum_case_sensitive": self.strings.enum_case_sensitive,
+            "format_case_sensitive": self.strings.format_case_sensitive,
+            "identifier_case_sensitive": self.strings.identifier_case_sensitive,
+            "rel_tol": self.numbers.rel_tol, "abs_tol": self.numbers.abs_tol, "text_match": self.text_match,
+            "text_threshold": self.text_threshold, "prose_defaults": self.prose_defaults,
+            "relax_schema": self.relax_schema,
+        }
+        defaults = {n: p.default for n, p in inspect.signature(ToolSchemaVerifier.__init__).parameters.items()}
+        return {n: v for n, v in current.items() if v != defaults[n]}
+
+    # -- the schemas of a pivot ---------------------------------------------------------
+    def _state(self, pivot: PivotLike) -> _PivotState:
+        return self._pivots.get_or_set(pivot, lambda: self._build_state(pivot))
+
+    def _build_state(self, pivot: PivotLike) -> _PivotState:
+        reference = reference_action(pivot)
+        calls = reference.tool_calls if reference.kind == "tool_calls" else ()
+        schemas = build_pivot_schemas(tool_index(pivot), calls, self.canon.strict_arguments, self.relax_schema,
+                                      self._fits)
+        checks = [self.check_call(c, schemas) for c in calls]
+        broken = [c for c in checks if c.problem]
+        if broken and self.relax_schema:
+            raise VerifierError(f"pivot {pivot.id!r}: its reference still fails its relaxed schema: "
+                                f"{broken[0].problem} (a tool_schema bug; please report it)")
+        return _PivotState(schemas, reference, checks)
+
+    def findings(self, pivot: PivotLike) -> list[Finding]:
+        """What is wrong with this pivot's tool schemas, seen from its reference (``pivotrl validate``)."""
+        return self._state(pivot).schemas.findings()
 
     # -- single calls ---------------------------------------------------------------
-    def check_call(self, call: ToolCall, tools: Mapping[str, Mapping[str, Any]]) -> CallCheck:
-        if not tools:  # the pivot declares no schemas (e.g. NeMo Gym swe_pivot rows): compare as given
+    def check_call(self, call: ToolCall, schemas: PivotSchemas | Mapping[str, Mapping[str, Any]]) -> CallCheck:
+        if not isinstance(schemas, PivotSchemas):  # a plain tool index: no reference to fit to
+            schemas = build_pivot_schemas(schemas, (), self.canon.strict_arguments, False, self._fits)
+        if not schemas.has_tools:  # the pivot declares no schemas (e.g. NeMo Gym swe_pivot rows): compare as given
             return CallCheck(call, dict(call.arguments), None)
-        spec = tools.get(call.name)
-        if spec is None:
-            known = ", ".join(sorted(tools)) or "none"
-            return CallCheck(call, None, f"call to unknown tool {call.name!r} (tools: {known})")
-        parameters = spec.get("parameters") or {"type": "object", "properties": {}}
-        canonical = self.canon.arguments(call.arguments, parameters)
-        validator = validator_for(parameters)
-        if isinstance(validator, str):
-            raise VerifierError(f"tool {call.name!r}: {validator}")
-        violation = first_violation(validator, canonical)
-        if violation:
-            return CallCheck(call, canonical, f"{call.name}: arguments violate the schema: {violation}")
-        return CallCheck(call, canonical, None)
+        fitted = schemas.for_tool(call.name)
+        if fitted is None:
+            known = ", ".join(sorted(schemas.strict)) or "none"
+            return CallCheck(call, None, f"call to unknown tool {call.name!r} (tools: {known})", "unknown_tool")
+        if not fitted.schema:  # undeclared, but called by the reference: compared as given
+            return CallCheck(call, dict(call.arguments), None)
+        canonical = self.canon.strict_arguments(call.arguments, fitted.schema)
+        if fitted.enforced:
+            violation = first_violation(validator_for(fitted.schema), canonical)
+            if violation:
+                return CallCheck(call, canonical, f"{call.name}: arguments violate the schema: {violation}",
+                                 f"schema:{violation.keyword}", fitted.schema)
+        return CallCheck(call, canonical, None, "", fitted.schema)
 
     def compare_pair(self, ref: CallCheck, cand: CallCheck, pivot: PivotLike) -> PairResult:
         """Hook for subclasses that know better for some tools (e.g. search queries)."""
         if ref.call.name != cand.call.name:
-            return PairResult(0.0, False, f"called {cand.call.name!r} where the reference calls {ref.call.name!r}")
+            return PairResult(0.0, False, f"called {cand.call.name!r} where the reference calls {ref.call.name!r}",
+                              "wrong_tool")
         if cand.problem or cand.canonical is None or ref.canonical is None:
-            return PairResult(0.0, False, cand.problem or ref.problem or "uncomparable")
+            return PairResult(0.0, False, cand.problem or ref.problem or "uncomparable", cand.problem_kind or "uncomparable")
         keys = sorted(set(ref.canonical) | set(cand.canonical))
         differing = [k for k in keys if not (k in ref.canonical and k in cand.canonical
                                             and self.canon.equal(ref.canonical[k], cand.canonical[k]))]
@@ -133,15 +189,17 @@ class ToolSchemaVerifier(BaseVerifier):
             f"{cand.call.name}.{first}: expected {_short(ref.canonical.get(first, '<absent>'))}, "
             f"got {_short(cand.canonical.get(first, '<absent>'))}"
         )
+        properties = (ref.schema or {}).get("properties") or {}
+        kind = difference_kind(first, ref.canonical, cand.canonical, properties.get(first))
         similarity = 0.01 + 0.98 * (1 - len(differing) / max(len(keys), 1))  # same name beats other names
-        return PairResult(similarity, False, difference)
+        return PairResult(similarity, False, difference, kind)
 
     # -- whole turns ----------------------------------------------------------------
     def _text_verdict(self, action: Action, reference: Action) -> Verdict:
         if action.kind != "text":
             return Verdict.reject(
                 "the reference replies in text; the action calls tools",
-                expected=reference.describe(), got=action.describe(),
+                expected=reference.describe(), got=action.describe(), failure_kind="calls_instead_of_text",
             )
         if self.text_match == "kind":
             return Verdict.accept("both reply in text (text_match='kind' compares the kind of turn only)")
@@ -149,12 +207,14 @@ class ToolSchemaVerifier(BaseVerifier):
         if self.text_match == "exact":
             if ref_text == cand_text:
                 return Verdict.accept("same text reply")
-            return Verdict.reject("text reply differs", expected=reference.describe(), got=action.describe())
+            return Verdict.reject("text reply differs", expected=reference.describe(), got=action.describe(),
+                                  failure_kind="text_differs")
         similarity = fuzz.token_set_ratio(ref_text, cand_text)
         if similarity >= self.text_threshold:
             return Verdict.accept(f"text reply similar ({similarity:.0f} >= {self.text_threshold:g})", similarity=similarity)
         return Verdict.reject(f"text reply too different ({similarity:.0f} < {self.text_threshold:g})",
-                              similarity=similarity, expected=reference.describe(), got=action.describe())
+                              similarity=similarity, expected=reference.describe(), got=action.describe(),
+                              failure_kind="text_differs")
 
     def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
         reference = reference_action(pivot)
@@ -165,12 +225,11 @@ class ToolSchemaVerifier(BaseVerifier):
         if action.kind != "tool_calls":
             return Verdict.reject(
                 "the reference calls tools; the action replies in text",
-                expected=reference.describe(), got=action.describe(),
+                expected=reference.describe(), got=action.describe(), failure_kind="text_instead_of_calls",
             )
-        tools = tool_index(pivot)
-        ref_checks = [self.check_call(c, tools) for c in reference.tool_calls]
-        cand_checks = [self.check_call(c, tools) for c in action.tool_calls]
-        return self._score_turn(ref_checks, cand_checks, pivot)
+        state = self._state(pivot)
+        cand_checks = [self.check_call(c, state.schemas) for c in action.tool_calls]
+        return self._score_turn(state.reference_checks, cand_checks, pivot)
 
     def _score_turn(self, refs: list[CallCheck], cands: list[CallCheck], pivot: PivotLike) -> Verdict:
         n_ref, n_cand = len(refs), len(cands)
@@ -196,43 +255,38 @@ class ToolSchemaVerifier(BaseVerifier):
         details: dict[str, Any] = {
             "matched": m, "reference_calls": n_ref, "action_calls": n_cand, "mode": self.mode,
         }
-        problems = [c.problem for c in cands if c.problem]
+        problems = [c for c in cands if c.problem]
         if problems:
-            details["problems"] = problems
+            details["problems"] = [c.problem for c in problems]
         if equivalent:
             what = "call" if n_ref == 1 else f"{n_ref} calls"
+            forms = sorted({tag for i, j in matched for tag in normalisations(refs[i].call.arguments,
+                                                                              cands[j].call.arguments)})
+            if forms:
+                details["normalised"] = forms
+            relaxed = sorted({r.constraint for r in self._state(pivot).schemas.findings() if r.kind == "relaxed"}
+                             ) if self.relax_schema else []
+            if relaxed:
+                details["schema_relaxed"] = relaxed
             return Verdict(score, True, f"same {what} after schema canonicalisation", details)
         assigned = dict(zip(rows, cols))
         for i in unmatched_refs:
             if i in assigned:
-                reason = pairs[i, assigned[i]].difference
+                reason, kind = pairs[i, assigned[i]].difference, pairs[i, assigned[i]].failure_kind
                 break
         else:
             reason = (f"{n_cand - n_ref} extra call(s): " + ", ".join(cands[j].call.name for j in extra)
                       if extra else f"{n_ref - m} reference call(s) not matched")
-        if problems and not any(p in reason for p in problems) and not matched:
-            reason = problems[0]
+            kind = "extra_call" if extra else "missing_call"
+        if problems and not any(c.problem in reason for c in problems) and not matched:
+            reason, kind = problems[0].problem or reason, problems[0].problem_kind
         details["first_difference"] = reason
+        details["failure_kind"] = kind
         return Verdict(score, False, reason, details)
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
-        # Reference calls are checked once per pivot, not once per sample.
-        ref_cache: dict[int, tuple[Action, list[CallCheck]]] = {}
-        out: list[Verdict] = []
-        for action, pivot in zip(actions, pivots):
-            key = id(pivot)
-            if key not in ref_cache:
-                reference = reference_action(pivot)
-                tools = tool_index(pivot)
-                checks = [self.check_call(c, tools) for c in reference.tool_calls] if reference.kind == "tool_calls" else []
-                ref_cache[key] = (reference, checks)
-            reference, ref_checks = ref_cache[key]
-            if reference.kind != "tool_calls" or action.kind != "tool_calls":
-                out.append(self._verify(action, pivot))
-                continue
-            tools = tool_index(pivot)
-            out.append(self._score_turn(ref_checks, [self.check_call(c, tools) for c in action.tool_calls], pivot))
-        return out
+        # Reference calls are canonicalised once per pivot (cached with its schemas), not once per sample.
+        return [self._verify(action, pivot) for action, pivot in zip(actions, pivots)]
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -184,9 +184,9 @@ def test_weighted_mean(flight_pivot):
 
 
 def test_pivot_recorded_spec_round_trips(flight_pivot):
-    built = get_verifier("tool_schema", mode="f1", case_sensitive=False)
+    built = get_verifier("tool_schema", mode="f1", case_sensitive=True)
     again = get_verifier(built.spec())
-    assert again.spec() == built.spec() == {"name": "tool_schema", "params": {"mode": "f1", "case_sensitive": False}}
+    assert again.spec() == built.spec() == {"name": "tool_schema", "params": {"mode": "f1", "case_sensitive": True}}
 
 
 def test_verifiers_do_not_import_pivot_envs_or_trainers():

@@ -148,11 +148,16 @@ def test_pivot_without_schemas_compares_arguments_as_given(verifier):
     assert not verifier.verify(hermes(("execute_bash", {"command": "ls -a"})), pivot).equivalent
 
 
-def test_invalid_tool_schema_is_a_broken_verifier_setup_not_a_zero():
-    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "nonsense"}}}}}]
-    pivot = make_pivot(call("f", a=1), tools=tools)
-    with pytest.raises(VerifierError, match="schema is invalid"):
-        get_verifier("tool_schema").verify(hermes(("f", {"a": 1})), pivot)
+def test_invalid_schema_parts_are_dropped_and_reported_not_scored_zero():
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+        "a": {"type": "nonsense"}, "b": {"type": "integer", "minimum": "zero"}}}}}]
+    pivot = make_pivot(call("f", a=1, b=2), tools=tools)
+    verifier = get_verifier("tool_schema")
+    assert verifier.verify(pivot.reference, pivot).equivalent
+    assert not verifier.verify(hermes(("f", {"a": 2, "b": 2})), pivot).equivalent
+    assert not verifier.verify(hermes(("f", {"a": 1, "b": "two"})), pivot).equivalent  # b is still an integer
+    findings = verifier.findings(pivot)
+    assert {(f.kind, f.location) for f in findings} == {("repaired", "properties/a/type"), ("repaired", "properties/b/minimum")}
 
 
 def test_bad_parameters_fail_at_construction():
@@ -198,9 +203,135 @@ def test_arrays_marked_unique_items_compare_as_sets_and_others_in_order(verifier
     assert not verifier.verify(hermes(("tag", {"labels": ["a", "b"], "steps": ["y", "x"]})), pivot).equivalent
 
 
-def test_enum_values_are_case_sensitive_unless_the_string_policy_says_otherwise(flight_pivot):
+def test_enum_values_are_case_sensitive_unless_enum_case_sensitive_is_off(flight_pivot):
     args = {"origin": "Paris", "destination": "Rome", "passengers": 2, "cabin": "Economy"}
     strict = get_verifier("tool_schema").verify(hermes(("book_flight", args)), flight_pivot)
     assert not strict.equivalent and "Economy" in strict.reason
-    lenient = get_verifier({"name": "tool_schema", "params": {"case_sensitive": False}})
+    assert not get_verifier("tool_schema", case_sensitive=False).verify(hermes(("book_flight", args)), flight_pivot).equivalent
+    lenient = get_verifier({"name": "tool_schema", "params": {"enum_case_sensitive": False}})
     assert lenient.verify(hermes(("book_flight", args)), flight_pivot).equivalent
+
+
+# -- strings by kind --------------------------------------------------------------------------------
+KINDS = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+    "city": {"type": "string"}, "order_id": {"type": "string"}, "target": {"type": "string"},
+    "unit": {"type": "string", "enum": ["km", "mi"]}, "day": {"type": "string", "format": "date"},
+    "code": {"type": "string", "pattern": "^[A-Za-z]+$"}, "page": {"type": "string", "format": "uri"}}}}}]
+
+
+@pytest.mark.parametrize(("arg", "reference", "candidate", "same"), [
+    ("city", "New York, NY", "new york,  ny ", True),          # free text: case and spacing do not matter
+    ("city", "New York, NY", "NEW YORK, NY", True),
+    ("city", "New York, NY", "New York NY", False),            # punctuation does, by default
+    ("order_id", "ord-1234", "ORD-1234", False),               # an identifier by its name
+    ("target", "/srv/Data/q3.csv", "/srv/data/q3.csv", False),  # an identifier by its shape
+    ("target", "/srv/Data/q3.csv", " /srv/Data/q3.csv ", True),
+    ("unit", "km", "KM", False),                               # enum members are exact
+    ("code", "Abc", "abc", False),                             # pattern strings are exact
+    ("page", "https://Example.com/Docs", "http://example.com/Docs/", True),  # a URL is a URL
+    ("page", "https://example.com/Docs", "https://example.com/docs", False),
+])
+def test_strings_compare_by_kind(arg, reference, candidate, same):
+    pivot = make_pivot(call("f", **{arg: reference}), tools=KINDS)
+    verdict = get_verifier("tool_schema").verify(hermes(("f", {arg: candidate})), pivot)
+    assert verdict.equivalent is same, verdict.reason
+
+
+@pytest.mark.parametrize(("params", "arg", "candidate"), [
+    ({"case_sensitive": True}, "city", "new york, ny"),
+    ({"collapse_whitespace": False}, "city", "New  York, NY"),
+    ({"enum_case_sensitive": False}, "unit", "KM"),
+    ({"identifier_case_sensitive": False}, "order_id", "ORD-1"),
+    ({"format_case_sensitive": False}, "code", "ABC"),
+])
+def test_each_kind_has_its_own_switch(params, arg, candidate):
+    reference = {"city": "New York, NY", "unit": "km", "order_id": "ord-1", "code": "abc"}[arg]
+    pivot = make_pivot(call("f", **{arg: reference}), tools=KINDS)
+    default = get_verifier("tool_schema").verify(hermes(("f", {arg: candidate})), pivot).equivalent
+    switched = get_verifier("tool_schema", **params).verify(hermes(("f", {arg: candidate})), pivot).equivalent
+    assert default != switched
+
+
+# -- null, omission and defaults --------------------------------------------------------------------
+OPTIONAL = [{"type": "function", "function": {"name": "g", "parameters": {"type": "dict", "properties": {
+    "q": {"type": "str"}, "lang": {"type": "string", "default": None},
+    "limit": {"type": "integer", "default": 10}, "tag": {"type": ["string", "null"], "default": "all"}},
+    "required": ["q"]}}}]
+
+
+@pytest.mark.parametrize(("reference", "candidate", "same"), [
+    ({"q": "x"}, {"q": "x", "lang": None}, True),                 # default null: null is omission
+    ({"q": "x", "lang": None}, {"q": "x"}, True),
+    ({"q": "x"}, {"q": "x", "limit": None}, True),               # null for an optional argument: its default
+    ({"q": "x"}, {"q": "x", "limit": "10"}, True),
+    ({"q": "x"}, {"q": "x", "limit": 11}, False),
+    ({"q": "x"}, {"q": "x", "tag": None}, False),                # null allowed and another default: a value
+    ({"q": "x"}, {"q": None}, False),                            # required
+])
+def test_null_omission_and_defaults(reference, candidate, same):
+    pivot = make_pivot(call("g", **reference), tools=OPTIONAL)
+    verdict = get_verifier("tool_schema").verify(hermes(("g", candidate)), pivot)
+    assert verdict.equivalent is same, verdict.reason
+
+
+def test_string_encoded_numbers_and_booleans_where_the_schema_allows_both_or_says_nothing():
+    tools = [{"type": "function", "function": {"name": "h", "parameters": {"type": "object", "properties": {
+        "n": {"type": ["string", "integer"]}, "anything": {}, "flag": {"type": "bool"}}}}}]
+    pivot = make_pivot(call("h", n=5, anything=True, flag=False), tools=tools)
+    verifier = get_verifier("tool_schema")
+    assert verifier.verify(hermes(("h", {"n": "5", "anything": "true", "flag": "false"})), pivot).equivalent
+    assert not verifier.verify(hermes(("h", {"n": "6", "anything": "true", "flag": "false"})), pivot).equivalent
+
+
+def test_rejections_name_a_failure_kind_a_run_can_count(flight_pivot):
+    verifier = get_verifier("tool_schema")
+    kinds = {
+        "value_differs:free_text": {"origin": "Paris", "destination": "Roma", "passengers": 2},
+        "value_differs:number": {"origin": "Paris", "destination": "Rome", "passengers": 3},
+        "schema:type": {"origin": "Paris", "destination": "Rome", "passengers": True},
+        "schema:required": {"origin": "Paris", "passengers": 2},
+        "schema:additionalProperties": {"origin": "Paris", "destination": "Rome", "passengers": 2, "x": 1},
+    }
+    for kind, args in kinds.items():
+        assert verifier.verify(hermes(("book_flight", args)), flight_pivot).details["failure_kind"] == kind
+    assert verifier.verify(hermes(("nope", {})), flight_pivot).details["failure_kind"] == "unknown_tool"
+    assert verifier.verify("text", flight_pivot).details["failure_kind"] == "text_instead_of_calls"
+    accepted = verifier.verify(hermes(("book_flight", {"origin": "PARIS", "destination": "Rome", "passengers": "2"})),
+                               flight_pivot)
+    assert accepted.details["normalised"] == ["case/spacing", "type coerced"]
+
+
+def test_bfcl_style_schemas_are_read_without_conversion():
+    tools = [{"type": "function", "function": {"name": "area", "parameters": {"type": "dict", "properties": {
+        "base": {"type": "integer"}, "height": {"type": "float"}, "unit": {"type": "string", "description":
+        "The unit of measure. Default is 'units'."}, "dims": {"type": "tuple", "items": {"type": "float"}}},
+        "required": ["base", "height"]}}}]
+    pivot = make_pivot(call("area", base=10, height=5.0, dims=[1.0, 2]), tools=tools)
+    verifier = get_verifier("tool_schema")
+    assert verifier.verify(hermes(("area", {"height": 5, "base": 10, "unit": "units", "dims": [1, 2.0]})), pivot).equivalent
+    assert not verifier.verify(hermes(("area", {"height": 5.5, "base": 10, "dims": [1, 2]})), pivot).equivalent
+
+
+# -- hostile actions ------------------------------------------------------------------------------
+def test_a_backtracking_schema_pattern_cannot_hang_the_verifier():
+    import time
+
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+        "s": {"type": "string", "pattern": "^(a|aa)+$"}}}}}]
+    pivot = make_pivot(call("f", s="aaaa"), tools=tools)
+    started = time.perf_counter()
+    verdict = get_verifier("tool_schema").verify(hermes(("f", {"s": "a" * 5000 + "!"})), pivot)
+    assert time.perf_counter() - started < 5
+    assert not verdict.equivalent and verdict.details["failure_kind"] == "schema:pattern"
+
+
+@pytest.mark.parametrize("value", ["x" * 1_000_000, "a1" * 200_000, "/" * 100_000, "\u0000\ud7ff\U0010ffff" * 1000,
+                                   "é" * 10_000, " " * 100_000])
+def test_huge_or_odd_strings_in_every_kind_of_argument_score_zero_with_a_reason(value):
+    pivot = make_pivot(call("f", city="Paris", order_id="A1", target="/x", unit="km"), tools=KINDS)
+    verifier = get_verifier("tool_schema")
+    for arg in ("city", "order_id", "target", "unit", "day", "code", "page"):
+        args = {"city": "Paris", "order_id": "A1", "target": "/x", "unit": "km", arg: value}
+        verdict = verifier.verify({"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c", "type": "function", "function": {"name": "f", "arguments": json.dumps(args)}}]}, pivot)
+        assert verdict.score == 0.0 and verdict.reason
