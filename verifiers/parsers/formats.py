@@ -1,0 +1,153 @@
+"""The registry of tool-call formats and automatic detection.
+
+Formats are registered under the names vLLM's ``--tool-call-parser`` uses (aliases too);
+third-party packages add theirs through the ``pivotrl.parsers`` entry-point group or
+:func:`register_parser`. Detection (``parser="auto"``) picks the format whose first call
+starts earliest in the text; formats that share an opening tag (``<tool_call>`` for Hermes
+JSON, Qwen3 XML and GLM) are told apart by what follows the tag, so a valid action of one
+format is never read as a call of another. Shape-only formats (bare JSON, pythonic lists,
+fenced bash) are tried last, and only where the whole text has their shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pivotrl.registry import Registry
+from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.parsers import gemma4, glm45, harmony, invoke_xml, json_formats, pythonic, qwen3_xml
+from pivotrl.verifiers.parsers.base import LocateFn, ParseContext, ToolCallFormat
+from pivotrl.verifiers.parsers.text_formats import (
+    locate_hermes,
+    locate_python_tag,
+    parse_bare_json,
+    parse_hermes,
+    parse_shell_fences,
+)
+
+PARSERS: Registry[ToolCallFormat] = Registry("tool-call parser", entry_point_group="pivotrl.parsers")
+AUTO = "auto"
+
+BUILTIN_FORMATS: tuple[ToolCallFormat, ...] = (
+    ToolCallFormat("hermes", parse_hermes, locate_hermes,
+                   "<tool_call>{json}</tool_call> (Qwen2.5, Qwen3, Hermes, Granite 4)"),
+    ToolCallFormat("qwen3_coder", qwen3_xml.parse, qwen3_xml.locate,
+                   "<function=NAME><parameter=P>text</parameter></function> (Qwen3-Coder, Qwen3.5-3.8, "
+                   "Nemotron 3)", aliases=("qwen3_xml",)),
+    ToolCallFormat("glm45", glm45.parse, glm45.locate,
+                   "<tool_call>NAME<arg_key>K</arg_key><arg_value>V</arg_value></tool_call> (GLM-4.5-4.7)",
+                   aliases=("glm4_moe", "glm47")),
+    ToolCallFormat("openai", harmony.parse, harmony.locate,
+                   "harmony channels, to=functions.NAME <|message|>{json}<|call|> (gpt-oss)",
+                   aliases=("harmony", "gpt_oss")),
+    ToolCallFormat("gemma4", gemma4.parse, gemma4.locate,
+                   "<|tool_call>call:NAME{key:<|\"|>text<|\"|>}<tool_call|> (Gemma 4)", aliases=("gemma",)),
+    ToolCallFormat("lfm2", pythonic.parse_lfm2, pythonic.locate_lfm2,
+                   "<|tool_call_start|>[name(key=value)]<|tool_call_end|> (LFM2, LFM2.5)"),
+    ToolCallFormat("deepseek_v3", json_formats.parse_deepseek, json_formats.locate_deepseek,
+                   "<｜tool▁call▁begin｜>...<｜tool▁sep｜>... (DeepSeek V3, R1, V3.1)",
+                   aliases=("deepseek_r1", "deepseek_v31")),
+    ToolCallFormat("deepseek_v32", invoke_xml.parse_dsml, invoke_xml.locator(invoke_xml.DSML),
+                   "<｜DSML｜invoke name=...><｜DSML｜parameter name=... string=...> (DeepSeek V3.2)"),
+    ToolCallFormat("kimi_k2", json_formats.parse_kimi, json_formats.locate_kimi,
+                   "<|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{json} (Kimi K2)"),
+    ToolCallFormat("mistral", json_formats.parse_mistral, json_formats.locate_mistral,
+                   "[TOOL_CALLS][{json}] or [TOOL_CALLS]NAME[ARGS]{json} (Mistral)"),
+    ToolCallFormat("minimax_m2", invoke_xml.parse_minimax, invoke_xml.locator(invoke_xml.MINIMAX, bare_invoke=True),
+                   "<minimax:tool_call><invoke name=...><parameter name=...> (MiniMax M2)"),
+    ToolCallFormat("muse_glimmer", invoke_xml.parse_muse, invoke_xml.locate_muse,
+                   "to=RECIPIENT<|message|><atem:invoke name=...> (Muse Glimmer)"),
+    ToolCallFormat("granite", json_formats.parse_granite, lambda t: t.find(json_formats.GRANITE),
+                   "<|tool_call|>[{json}] (Granite 3)"),
+    ToolCallFormat("phi4_mini", json_formats.parse_phi4_mini, json_formats.locate_phi4,
+                   "functools[{json}] (Phi-4-mini)"),
+    ToolCallFormat("cohere", json_formats.parse_cohere, lambda t: t.find(json_formats.COHERE),
+                   "<|START_ACTION|>[{tool_name, parameters}]<|END_ACTION|> (Command A, R7B)"),
+    ToolCallFormat("pythonic", pythonic.parse_pythonic, pythonic.locate_pythonic,
+                   "[name(key=value), ...] as the whole output, or in <|python_start|> (Llama 3.2/4)",
+                   aliases=("llama4_pythonic",)),
+    ToolCallFormat("json", parse_bare_json, locate_python_tag,
+                   "the whole output is {\"name\", \"arguments\"|\"parameters\"} JSON (Llama 3.x, after "
+                   "<|python_tag|>)", aliases=("llama3_json", "llama")),
+    ToolCallFormat("bash", parse_shell_fences, None, "fenced ```bash blocks, calls of the shell tool"),
+)
+#: Tried in this order where no format's marker is found: the whole text must have their shape.
+SHAPE_FORMATS = ("json", "pythonic", "bash")
+
+for _format in BUILTIN_FORMATS:
+    for _name in (_format.name, *_format.aliases):
+        PARSERS.register(_name, _format)
+
+
+def register_parser(name: str, parser: ToolCallFormat | Callable[[str, ParseContext], Action | None],
+                    *, locate: LocateFn | None = None, override: bool = False) -> ToolCallFormat:
+    """Register a tool-call format under ``name``: a :class:`ToolCallFormat`, or a function
+    ``parse(text, ctx) -> Action | None``. With ``locate(text) -> int`` (where its first call
+    starts, -1 for none) it also takes part in automatic detection."""
+    if name == AUTO:
+        raise ValueError(f"{AUTO!r} is reserved for automatic detection")
+    fmt = parser if isinstance(parser, ToolCallFormat) else ToolCallFormat(name, parser, locate)
+    PARSERS.register(name, fmt, override=override)
+    return fmt
+
+
+def get_parser(name: str) -> ToolCallFormat:
+    """The format registered under ``name`` (UnknownNameError lists the known ones)."""
+    entry: Any = PARSERS.get(name)
+    if isinstance(entry, ToolCallFormat):
+        return entry
+    if callable(entry):  # an entry point naming a plain function
+        return ToolCallFormat(name, entry)
+    raise TypeError(f"tool-call parser {name!r} is neither a ToolCallFormat nor a function: {entry!r}")
+
+
+def canonical_name(name: str) -> str:
+    """The name a format is recorded under (``qwen3_xml`` -> ``qwen3_coder``; ``auto`` stays)."""
+    return AUTO if name == AUTO else get_parser(name).name
+
+
+def list_parsers() -> list[str]:
+    """Every registered parser name, aliases included, plus ``auto``."""
+    return sorted({AUTO, *PARSERS.names()})
+
+
+def _detectable() -> list[ToolCallFormat]:
+    seen: dict[int, ToolCallFormat] = {}
+    for name in PARSERS.names():
+        fmt = get_parser(name)
+        if fmt.locate is not None:
+            seen.setdefault(id(fmt), fmt)
+    order = {f.name: i for i, f in enumerate(BUILTIN_FORMATS)}
+    return sorted(seen.values(), key=lambda f: order.get(f.name, len(order)))
+
+
+def detect(text: str) -> ToolCallFormat | None:
+    """The format whose first call starts earliest in ``text`` (None: no marker found)."""
+    best: ToolCallFormat | None = None
+    best_pos = -1
+    for fmt in _detectable():
+        pos = fmt.locate(text)  # type: ignore[misc]
+        if pos >= 0 and (best is None or pos < best_pos):
+            best, best_pos = fmt, pos
+    return best
+
+
+_END_MARKERS = ("<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<｜end▁of▁sentence｜>", "<|end|>", "<|return|>",
+                "<|call|>", "<turn|>", "<|tool_response>", "<end_of_turn>", "<|eot|>", "<|eom|>",
+                "<|END_OF_TURN_TOKEN|>", "</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>", "<|user|>",
+                "<|observation|>", "<|im_start|>")
+
+
+def strip_end_markers(text: str) -> str:
+    """Drop end-of-turn tokens a decoder kept at the end of the output (``<|im_end|>``,
+    ``<|eot_id|>``, ``<｜end▁of▁sentence｜>``, ``<turn|>``...): they end the turn, they say nothing."""
+    text = text.rstrip()
+    changed = True
+    while changed and text:
+        changed = False
+        for marker in _END_MARKERS:
+            if text.endswith(marker):
+                text = text[: -len(marker)].rstrip()
+                changed = True
+    return text
