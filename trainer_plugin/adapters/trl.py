@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError
-from pivotrl.trainer_plugin.adapters.chat import columnar_messages, render_prompt, tools_json
+from pivotrl.pivot_envs.policies.chat import prompt_text_for_tokenizer, render_prompt
+from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, action_of, as_pivots, verifier_spec
 from pivotrl.verifiers import Verdict
 
@@ -30,8 +31,9 @@ __all__ = ["COLUMNS", "pivots_to_trl_dataset", "render_prompt", "trl_reward_func
 
 def pivots_to_trl_dataset(pivots: PivotSource, *, tokenizer: Any = None) -> Any:
     """A ``datasets.Dataset`` with one row per pivot: ``prompt`` (the pivot's messages, or
-    with ``tokenizer`` the rendered prompt text), ``pivot_id``, ``domain``, ``tools`` (the
-    schemas as a JSON string) and ``verifier`` (the spec it is scored by, JSON)."""
+    with ``tokenizer`` the rendered prompt text, as profiling renders it, without a BOS the
+    tokenizer adds again), ``pivot_id``, ``domain``, ``tools`` (the schemas as a JSON string)
+    and ``verifier`` (the spec it is scored by, JSON)."""
     from datasets import Dataset
 
     rows: dict[str, list[Any]] = {name: [] for name in COLUMNS}
@@ -40,7 +42,7 @@ def pivots_to_trl_dataset(pivots: PivotSource, *, tokenizer: Any = None) -> Any:
             messages = columnar_messages(pivot.messages)
         except DataError as exc:
             raise DataError(exc.message, path=f"pivot {pivot.id}", field=exc.field) from None
-        rows["prompt"].append(render_prompt(tokenizer, pivot.messages, pivot.tools) if tokenizer else messages)
+        rows["prompt"].append(_text_prompt(tokenizer, pivot) if tokenizer else messages)
         rows["pivot_id"].append(pivot.id)
         rows["domain"].append(pivot.domain)
         rows["tools"].append(tools_json(pivot.tools))
@@ -48,6 +50,11 @@ def pivots_to_trl_dataset(pivots: PivotSource, *, tokenizer: Any = None) -> Any:
     if not rows["pivot_id"]:
         raise DataError("no pivots: a TRL dataset needs at least one")
     return Dataset.from_dict(rows)
+
+
+def _text_prompt(tokenizer: Any, pivot: Any) -> str:
+    # TRL tokenizes text prompts with special tokens added: a BOS the template wrote would double
+    return prompt_text_for_tokenizer(tokenizer, render_prompt(tokenizer, pivot.messages, pivot.tools))
 
 
 class _Reward:
