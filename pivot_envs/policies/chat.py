@@ -21,6 +21,7 @@ import logging
 import threading
 import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pivotrl.pivot_envs.records import Pivot
@@ -39,6 +40,16 @@ def _text(content: Any) -> str:
                    if not isinstance(part, Mapping) or part.get("type", "text") == "text")
 
 
+@dataclass(frozen=True)
+class TemplateForms:
+    """What a chat template wants, found by rendering probes: tool-call ``arguments`` as
+    objects or JSON strings, and JSON tool results (``tool_results``) as the text they are or
+    decoded (templates that ``tojson`` a tool message's content would otherwise quote it)."""
+
+    arguments: ArgumentsForm = "object"
+    tool_results: Literal["text", "object"] = "text"
+
+
 def _arguments_as(function: dict[str, Any], form: ArgumentsForm) -> dict[str, Any]:
     args = function.get("arguments")
     if form == "object" and isinstance(args, str):
@@ -50,10 +61,21 @@ def _arguments_as(function: dict[str, Any], form: ArgumentsForm) -> dict[str, An
     return function
 
 
-def template_messages(messages: Sequence[Mapping[str, Any]], arguments: ArgumentsForm = "object") -> list[dict[str, Any]]:
-    """Messages for ``apply_chat_template``: text content, and tool-call arguments in the form
-    the template needs (``object``: decoded, as vLLM's ``LLM.chat`` and servers pass them;
-    ``string``: JSON text, for templates that concatenate it)."""
+def _json_container(text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        with contextlib.suppress(ValueError, RecursionError):
+            value = json.loads(stripped)
+            if isinstance(value, (dict, list)):
+                return value
+    return None
+
+
+def template_messages(messages: Sequence[Mapping[str, Any]], forms: TemplateForms | None = None) -> list[dict[str, Any]]:
+    """Messages for ``apply_chat_template``: text content, tool-call arguments and JSON tool
+    results in the forms the template needs (default: arguments decoded, as vLLM's
+    ``LLM.chat`` and servers pass them; results as text)."""
+    forms = forms or TemplateForms()
     out = []
     for message in messages:
         clean = {k: v for k, v in message.items() if v is not None}
@@ -61,51 +83,71 @@ def template_messages(messages: Sequence[Mapping[str, Any]], arguments: Argument
         if message.get("tool_calls"):
             calls = []
             for call in message["tool_calls"]:
-                function = _arguments_as(dict(call.get("function") or {}), arguments)
+                function = _arguments_as(dict(call.get("function") or {}), forms.arguments)
                 calls.append({**call, "function": function})
             clean["tool_calls"] = calls
+        if forms.tool_results == "object" and message.get("role") == "tool":
+            decoded = _json_container(clean["content"])
+            if decoded is not None:
+                clean["content"] = decoded
         out.append(clean)
     return out
 
 
 _PROBE_NAME, _PROBE_KEY, _PROBE_VALUE = "pivotrl_probe_tool", "pivotrl_probe_key", "pivotrl_probe_value"
-_forms: dict[tuple[int, str], ArgumentsForm] = {}
+_ESCAPED_KEY = json.dumps(json.dumps(_PROBE_KEY))[1:-1]  # the key as it reads inside a JSON-encoded string
+_forms: dict[tuple[int, str], TemplateForms] = {}
 _forms_lock = threading.Lock()
 
 
-def _probe_messages(arguments: Any) -> list[dict[str, Any]]:
+def _probe_messages(arguments: Any, result: Any) -> list[dict[str, Any]]:
     call = {"id": "call_0", "type": "function", "function": {"name": _PROBE_NAME, "arguments": arguments}}
     return [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "", "tool_calls": [call]},
-            {"role": "tool", "tool_call_id": "call_0", "name": _PROBE_NAME, "content": "ok"}]
+            {"role": "tool", "tool_call_id": "call_0", "name": _PROBE_NAME, "content": result}]
 
 
-def _renders(tokenizer: Any, arguments: Any) -> str | None:
+def _renders(tokenizer: Any, arguments: Any, result: Any = "ok") -> str | None:
     try:
-        return tokenizer.apply_chat_template(_probe_messages(arguments), tokenize=False)
+        return tokenizer.apply_chat_template(_probe_messages(arguments, result), tokenize=False)
     except Exception:  # a template's own raise_exception, a TypeError on str + dict, ...
         return None
 
 
-def arguments_form(tokenizer: Any) -> ArgumentsForm:
-    """How this tokenizer's chat template wants tool-call arguments: ``object`` unless it
-    cannot render one or prints it as a Python ``dict`` while a JSON string renders (decided
-    by rendering a probe call once per template)."""
+def template_forms(tokenizer: Any) -> TemplateForms:
+    """How this tokenizer's chat template wants tool calls and results, decided by rendering
+    probes once per template: arguments as objects unless an object cannot be rendered or is
+    printed as a Python ``dict`` while a JSON string renders; JSON tool results decoded only
+    where the template would escape them as a JSON string and renders them decoded cleanly."""
     template = getattr(tokenizer, "chat_template", None)
     key = (id(tokenizer), template if isinstance(template, str) else json.dumps(template, sort_keys=True, default=str))
     with _forms_lock:
         if key in _forms:
             return _forms[key]
-    as_object = _renders(tokenizer, {_PROBE_KEY: _PROBE_VALUE})
+    probe = {_PROBE_KEY: _PROBE_VALUE}
+    as_object = _renders(tokenizer, probe)
     python_dict = as_object is not None and f"{{'{_PROBE_KEY}'" in as_object
-    form: ArgumentsForm = "object"
-    if (as_object is None or python_dict) and _renders(tokenizer, json.dumps({_PROBE_KEY: _PROBE_VALUE})) is not None:
-        form = "string"
-        logger.debug("chat template takes tool-call arguments as JSON strings")
+    arguments: ArgumentsForm = "object"
+    if (as_object is None or python_dict) and _renders(tokenizer, json.dumps(probe)) is not None:
+        arguments = "string"
+    call_args: Any = probe if arguments == "object" else json.dumps(probe)
+    results: Literal["text", "object"] = "text"
+    as_text = _renders(tokenizer, call_args, json.dumps(probe))
+    if as_text is not None and _ESCAPED_KEY in as_text:
+        decoded = _renders(tokenizer, call_args, probe)
+        if decoded is not None and _ESCAPED_KEY not in decoded and f"'{_PROBE_KEY}'" not in decoded:
+            results = "object"
+    forms = TemplateForms(arguments, results)
+    logger.debug("chat template forms: %s", forms)
     with _forms_lock:
         if len(_forms) > 256:
             _forms.clear()
-        _forms[key] = form
-    return form
+        _forms[key] = forms
+    return forms
+
+
+def arguments_form(tokenizer: Any) -> ArgumentsForm:
+    """How this tokenizer's chat template wants tool-call arguments (see :func:`template_forms`)."""
+    return template_forms(tokenizer).arguments
 
 
 def wire_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -123,10 +165,10 @@ def wire_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
 
 def render_prompt(tokenizer: Any, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] | None = None) -> str:
     """The text the model continues at a pivot: its chat template over the messages (tool-call
-    arguments in the form the template needs, see :func:`arguments_form`) and the pivot's
+    arguments and results in the forms the template needs, see :func:`template_forms`) and the pivot's
     tools (``None`` when there are none: some templates render tool boilerplate for []), with
     the generation prompt. Tokenize it with :func:`prompt_token_ids`."""
-    return tokenizer.apply_chat_template(template_messages(messages, arguments_form(tokenizer)),
+    return tokenizer.apply_chat_template(template_messages(messages, template_forms(tokenizer)),
                                          tools=list(tools or []) or None, add_generation_prompt=True, tokenize=False)
 
 
@@ -171,7 +213,7 @@ def rendered_turn(tokenizer: Any, messages: Sequence[Mapping[str, Any]], turn: M
     (``<think>`` prefilled in one, ``<think></think>`` in the other), the text starts after
     the last whole tag they share. Use it to check that a template's own rendering of a
     reference scores 1."""
-    form = arguments_form(tokenizer)
+    form = template_forms(tokenizer)
     tool_list = list(tools or []) or None
     before = template_messages(messages, form)
     after = template_messages([*messages, turn], form)
