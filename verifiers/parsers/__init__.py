@@ -20,6 +20,7 @@ from pivotrl.verifiers.parsers.base import ParseContext, ToolCallFormat
 from pivotrl.verifiers.parsers.formats import (
     AUTO,
     SHAPE_FORMATS,
+    builtin_markers_decide,
     canonical_name,
     detect,
     get_parser,
@@ -125,7 +126,8 @@ def _parse_text(text: str, config: ParserConfig, ctx: ParseContext, fmt_hint: st
         return Action.invalid(
             f"action is {len(text):,} characters, over the limit of {config.max_chars:,}", raw=text[:1000]
         )
-    if not any(marker in text for marker in _MARKERS):  # plain prose: nothing to look for
+    if not any(marker in text for marker in _MARKERS) and builtin_markers_decide(config.parser):
+        # plain prose: no built-in format, reasoning block or end token can be in it
         stripped = text.strip()
         if stripped:
             return Action(kind="text", text=stripped, format=fmt_hint or "text", raw=text)

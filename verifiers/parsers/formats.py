@@ -112,14 +112,32 @@ def list_parsers() -> list[str]:
     return sorted({AUTO, *PARSERS.names()})
 
 
+_detectable_cache: tuple[tuple[tuple[str, int], ...], list[ToolCallFormat]] = ((), [])
+
+
 def _detectable() -> list[ToolCallFormat]:
+    """Formats that take part in detection, built-ins first (recomputed when the registry changes)."""
+    global _detectable_cache
+    state = tuple((name, id(PARSERS._entries.get(name))) for name in PARSERS.names())
+    if state == _detectable_cache[0]:
+        return _detectable_cache[1]
     seen: dict[int, ToolCallFormat] = {}
     for name in PARSERS.names():
         fmt = get_parser(name)
         if fmt.locate is not None:
             seen.setdefault(id(fmt), fmt)
     order = {f.name: i for i, f in enumerate(BUILTIN_FORMATS)}
-    return sorted(seen.values(), key=lambda f: order.get(f.name, len(order)))
+    found = sorted(seen.values(), key=lambda f: order.get(f.name, len(order)))
+    _detectable_cache = (state, found)
+    return found
+
+
+def builtin_markers_decide(parser: str) -> bool:
+    """Whether text without any built-in marker character is surely prose under ``parser``:
+    true unless a user-registered format is named, or takes part in detection."""
+    if parser != AUTO:
+        return get_parser(parser) in BUILTIN_FORMATS
+    return all(fmt in BUILTIN_FORMATS for fmt in _detectable())
 
 
 def detect(text: str) -> ToolCallFormat | None:

@@ -82,7 +82,7 @@ class LiteralReader:
             return self._sequence("(", ")", depth)
         if char == "{":
             return self._mapping(depth)
-        if char == "" :
+        if char == "":
             raise self.error("expected a value, found the end")
         return self._bare()
 
@@ -190,7 +190,10 @@ class LiteralReader:
         if word in _WORDS:
             return _WORDS[word]
         try:
-            return int(word.replace("_", ""), 0) if word.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else int(word)
+            if word.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                return int(word.replace("_", ""), 0)
+            if len(word) <= 4000:  # longer digit strings are refused by int(); read them as floats
+                return int(word)
         except ValueError:
             pass
         try:

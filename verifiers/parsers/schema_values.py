@@ -31,7 +31,8 @@ _TYPE_NAMES = {
     "null": "null", "none": "null", "nonetype": "null",
 }
 _INTEGER = re.compile(r"[+-]?\d+")
-_LITERAL_LIMIT = 100_000  # ast.literal_eval on more than this is not worth the risk
+_LITERAL_LIMIT = 100_000
+_MAX_DIGITS = 4000  # Python refuses int() of longer digit strings (sys.int_info.default_max_str_digits)  # ast.literal_eval on more than this is not worth the risk
 
 
 def tool_specs(tools: Any) -> dict[str, dict[str, Any]]:
@@ -99,7 +100,7 @@ def _as_container(text: str, kind: type) -> Any:
         if len(text) <= _LITERAL_LIMIT:
             try:  # a Python repr, as ``| string`` renders lists in some templates
                 value = ast.literal_eval(text)
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError, OverflowError):
                 value = None
     if isinstance(value, tuple):
         value = list(value)
@@ -115,22 +116,18 @@ def _convert(text: str, kind: str) -> tuple[bool, Any]:
         if lowered in ("true", "false"):
             return True, lowered == "true"
         return False, None
-    if kind == "integer":
-        if _INTEGER.fullmatch(stripped) and len(stripped) < 5000:
+    if kind in ("integer", "number"):
+        if _INTEGER.fullmatch(stripped) and len(stripped) <= _MAX_DIGITS:
             return True, int(stripped)
         try:
             number = float(stripped)
         except ValueError:
             return False, None
-        return (number.is_integer(), int(number)) if number.is_integer() else (False, None)
-    if kind == "number":
-        if _INTEGER.fullmatch(stripped) and len(stripped) < 5000:
-            return True, int(stripped)
-        try:
-            number = float(stripped)
-        except ValueError:
-            return False, None
-        return True, number
+        if kind == "number":
+            return True, number
+        if number.is_integer() and abs(number) < 2**63:
+            return True, int(number)
+        return False, None
     if kind in ("object", "array"):
         value = _as_container(stripped, dict if kind == "object" else list)
         return (value is not None, value)

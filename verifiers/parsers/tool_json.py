@@ -45,6 +45,8 @@ def first_value(text: str, what: str, pos: int = 0) -> tuple[Any, int]:
         raise ToolCallSyntaxError(f"{what} is not valid JSON ({exc.msg} at char {exc.pos})") from None
     except RecursionError:
         raise ToolCallSyntaxError(f"{what} is nested too deeply to decode") from None
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise ToolCallSyntaxError(f"{what} cannot be decoded: {exc}") from None
 
 
 def call_from_object(obj: Any, what: str, call_id: str | None = None) -> ToolCall:
