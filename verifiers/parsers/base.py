@@ -44,6 +44,8 @@ class ToolCallFormat:
     locate: LocateFn | None = None
     description: str = ""
     aliases: tuple[str, ...] = ()
+    #: strings ``locate`` needs to find anything (a cheap filter before it runs; () = always run it)
+    markers: tuple[str, ...] = ()
 
     def __call__(self, text: str, ctx: ParseContext | None = None) -> Action | None:
         return self.parse(text, ctx or ParseContext())

@@ -31,45 +31,53 @@ AUTO = "auto"
 
 BUILTIN_FORMATS: tuple[ToolCallFormat, ...] = (
     ToolCallFormat("hermes", parse_hermes, locate_hermes,
-                   "<tool_call>{json}</tool_call> (Qwen2.5, Qwen3, Hermes, Granite 4)"),
+                   "<tool_call>{json}</tool_call> (Qwen2.5, Qwen3, Hermes, Granite 4)", markers=("<tool_call>",)),
     ToolCallFormat("qwen3_coder", qwen3_xml.parse, qwen3_xml.locate,
                    "<function=NAME><parameter=P>text</parameter></function> (Qwen3-Coder, Qwen3.5-3.8, "
-                   "Nemotron 3)", aliases=("qwen3_xml",)),
+                   "Nemotron 3)", aliases=("qwen3_xml",), markers=("<function=",)),
     ToolCallFormat("glm45", glm45.parse, glm45.locate,
                    "<tool_call>NAME<arg_key>K</arg_key><arg_value>V</arg_value></tool_call> (GLM-4.5-4.7)",
-                   aliases=("glm4_moe", "glm47")),
+                   aliases=("glm4_moe", "glm47"), markers=("<tool_call>",)),
     ToolCallFormat("openai", harmony.parse, harmony.locate,
                    "harmony channels, to=functions.NAME <|message|>{json}<|call|> (gpt-oss)",
-                   aliases=("harmony", "gpt_oss")),
+                   aliases=("harmony", "gpt_oss"), markers=harmony.MARKERS),
     ToolCallFormat("gemma4", gemma4.parse, gemma4.locate,
-                   "<|tool_call>call:NAME{key:<|\"|>text<|\"|>}<tool_call|> (Gemma 4)", aliases=("gemma",)),
+                   "<|tool_call>call:NAME{key:<|\"|>text<|\"|>}<tool_call|> (Gemma 4)", aliases=("gemma",),
+                   markers=("<|tool_call>",)),
     ToolCallFormat("lfm2", pythonic.parse_lfm2, pythonic.locate_lfm2,
-                   "<|tool_call_start|>[name(key=value)]<|tool_call_end|> (LFM2, LFM2.5)"),
+                   "<|tool_call_start|>[name(key=value)]<|tool_call_end|> (LFM2, LFM2.5)",
+                   markers=("<|tool_call_start|>",)),
     ToolCallFormat("deepseek_v3", json_formats.parse_deepseek, json_formats.locate_deepseek,
                    "<｜tool▁call▁begin｜>...<｜tool▁sep｜>... (DeepSeek V3, R1, V3.1)",
-                   aliases=("deepseek_r1", "deepseek_v31")),
+                   aliases=("deepseek_r1", "deepseek_v31"),
+                   markers=(json_formats.DS_CALLS_BEGIN, json_formats.DS_CALL_BEGIN)),
     ToolCallFormat("deepseek_v32", invoke_xml.parse_dsml, invoke_xml.locator(invoke_xml.DSML),
-                   "<｜DSML｜invoke name=...><｜DSML｜parameter name=... string=...> (DeepSeek V3.2)"),
+                   "<｜DSML｜invoke name=...><｜DSML｜parameter name=... string=...> (DeepSeek V3.2)",
+                   markers=(invoke_xml.DSML.open_block, invoke_xml.DSML.invoke)),
     ToolCallFormat("kimi_k2", json_formats.parse_kimi, json_formats.locate_kimi,
-                   "<|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{json} (Kimi K2)"),
+                   "<|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{json} (Kimi K2)",
+                   markers=(json_formats.KIMI_SECTION_BEGIN, json_formats.KIMI_CALL_BEGIN)),
     ToolCallFormat("mistral", json_formats.parse_mistral, json_formats.locate_mistral,
-                   "[TOOL_CALLS][{json}] or [TOOL_CALLS]NAME[ARGS]{json} (Mistral)"),
+                   "[TOOL_CALLS][{json}] or [TOOL_CALLS]NAME[ARGS]{json} (Mistral)", markers=(json_formats.MISTRAL_BOT,)),
     ToolCallFormat("minimax_m2", invoke_xml.parse_minimax, invoke_xml.locator(invoke_xml.MINIMAX, bare_invoke=True),
-                   "<minimax:tool_call><invoke name=...><parameter name=...> (MiniMax M2)"),
+                   "<minimax:tool_call><invoke name=...><parameter name=...> (MiniMax M2)",
+                   markers=(invoke_xml.MINIMAX.open_block, invoke_xml.MINIMAX.invoke + " ")),
     ToolCallFormat("muse_glimmer", invoke_xml.parse_muse, invoke_xml.locate_muse,
-                   "to=RECIPIENT<|message|><atem:invoke name=...> (Muse Glimmer)"),
+                   "to=RECIPIENT<|message|><atem:invoke name=...> (Muse Glimmer)",
+                   markers=(invoke_xml.ATEM.invoke, "<|message|>")),
     ToolCallFormat("granite", json_formats.parse_granite, lambda t: t.find(json_formats.GRANITE),
-                   "<|tool_call|>[{json}] (Granite 3)"),
+                   "<|tool_call|>[{json}] (Granite 3)", markers=(json_formats.GRANITE,)),
     ToolCallFormat("phi4_mini", json_formats.parse_phi4_mini, json_formats.locate_phi4,
-                   "functools[{json}] (Phi-4-mini)"),
+                   "functools[{json}] (Phi-4-mini)", markers=(json_formats.PHI4 + "[",)),
     ToolCallFormat("cohere", json_formats.parse_cohere, lambda t: t.find(json_formats.COHERE),
-                   "<|START_ACTION|>[{tool_name, parameters}]<|END_ACTION|> (Command A, R7B)"),
+                   "<|START_ACTION|>[{tool_name, parameters}]<|END_ACTION|> (Command A, R7B)",
+                   markers=(json_formats.COHERE,)),
     ToolCallFormat("pythonic", pythonic.parse_pythonic, pythonic.locate_pythonic,
                    "[name(key=value), ...] as the whole output, or in <|python_start|> (Llama 3.2/4)",
-                   aliases=("llama4_pythonic",)),
+                   aliases=("llama4_pythonic",), markers=("<|python_start|>",)),
     ToolCallFormat("json", parse_bare_json, locate_python_tag,
                    "the whole output is {\"name\", \"arguments\"|\"parameters\"} JSON (Llama 3.x, after "
-                   "<|python_tag|>)", aliases=("llama3_json", "llama")),
+                   "<|python_tag|>)", aliases=("llama3_json", "llama"), markers=("<|python_tag|>",)),
     ToolCallFormat("bash", parse_shell_fences, None, "fenced ```bash blocks, calls of the shell tool"),
 )
 #: Tried in this order where no format's marker is found: the whole text must have their shape.
@@ -112,14 +120,13 @@ def list_parsers() -> list[str]:
     return sorted({AUTO, *PARSERS.names()})
 
 
-_detectable_cache: tuple[tuple[tuple[str, int], ...], list[ToolCallFormat]] = ((), [])
+_detectable_cache: tuple[int, list[ToolCallFormat], bool] = (-1, [], True)
 
 
 def _detectable() -> list[ToolCallFormat]:
     """Formats that take part in detection, built-ins first (recomputed when the registry changes)."""
     global _detectable_cache
-    state = tuple((name, id(PARSERS._entries.get(name))) for name in PARSERS.names())
-    if state == _detectable_cache[0]:
+    if _detectable_cache[0] == PARSERS.version:  # (the first build loads the entry points)
         return _detectable_cache[1]
     seen: dict[int, ToolCallFormat] = {}
     for name in PARSERS.names():
@@ -128,7 +135,7 @@ def _detectable() -> list[ToolCallFormat]:
             seen.setdefault(id(fmt), fmt)
     order = {f.name: i for i, f in enumerate(BUILTIN_FORMATS)}
     found = sorted(seen.values(), key=lambda f: order.get(f.name, len(order)))
-    _detectable_cache = (state, found)
+    _detectable_cache = (PARSERS.version, found, all(f in BUILTIN_FORMATS for f in found))
     return found
 
 
@@ -137,14 +144,39 @@ def builtin_markers_decide(parser: str) -> bool:
     true unless a user-registered format is named, or takes part in detection."""
     if parser != AUTO:
         return get_parser(parser) in BUILTIN_FORMATS
-    return all(fmt in BUILTIN_FORMATS for fmt in _detectable())
+    _detectable()
+    return _detectable_cache[2]
+
+
+_marker_index: tuple[int, tuple[tuple[str, frozenset[int]], ...], frozenset[int], tuple[ToolCallFormat, ...]] = (
+    -1, (), frozenset(), ())
+
+
+def _candidates(text: str) -> list[ToolCallFormat]:
+    """The detectable formats whose markers occur in ``text`` (a substring test per marker, in
+    C, before any format's ``locate`` runs), plus those without markers, in detection order."""
+    global _marker_index
+    if _marker_index[0] != PARSERS.version:
+        formats = _detectable()
+        owners: dict[str, set[int]] = {}
+        for fmt in formats:
+            for marker in fmt.markers:
+                owners.setdefault(marker, set()).add(id(fmt))
+        _marker_index = (PARSERS.version, tuple((m, frozenset(o)) for m, o in owners.items()),
+                         frozenset(id(f) for f in formats if not f.markers), tuple(formats))
+    _, owners, unmarked, ordered = _marker_index
+    found = set(unmarked)
+    for marker, owning in owners:
+        if marker in text:
+            found |= owning
+    return [f for f in ordered if id(f) in found] if found else []
 
 
 def detect(text: str) -> ToolCallFormat | None:
     """The format whose first call starts earliest in ``text`` (None: no marker found)."""
     best: ToolCallFormat | None = None
     best_pos = -1
-    for fmt in _detectable():
+    for fmt in _candidates(text):
         pos = fmt.locate(text)  # type: ignore[misc]
         if pos >= 0 and (best is None or pos < best_pos):
             best, best_pos = fmt, pos
@@ -157,15 +189,17 @@ _END_MARKERS = ("<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<｜end▁of▁senten
                 "<|observation|>", "<|im_start|>")
 
 
+_END_SET = frozenset(_END_MARKERS)
+_LONGEST_END = max(len(m) for m in _END_MARKERS)
+
+
 def strip_end_markers(text: str) -> str:
     """Drop end-of-turn tokens a decoder kept at the end of the output (``<|im_end|>``,
     ``<|eot_id|>``, ``<｜end▁of▁sentence｜>``, ``<turn|>``...): they end the turn, they say nothing."""
     text = text.rstrip()
-    changed = True
-    while changed and text:
-        changed = False
-        for marker in _END_MARKERS:
-            if text.endswith(marker):
-                text = text[: -len(marker)].rstrip()
-                changed = True
+    while text.endswith(">"):  # every end marker starts with its only '<' and ends with '>'
+        start = text.rfind("<", max(0, len(text) - _LONGEST_END))
+        if start < 0 or text[start:] not in _END_SET:
+            break
+        text = text[:start].rstrip()
     return text

@@ -77,7 +77,10 @@ def strip_reasoning(text: str) -> tuple[str, str | None]:
     if not any(tag in text for tag in _CHEAP) and "<|begin_of_solution|>" not in text:
         return text.strip(), None
     parts: list[str] = []
-    for (opener, closer), (raw_open, _) in zip(_COMPILED, _PAIRS):
+    lowered = text.lower()
+    for (opener, closer), (raw_open, raw_close) in zip(_COMPILED, _PAIRS):
+        if raw_open.lower() not in lowered and raw_close.lower() not in lowered:
+            continue
         before = len(parts)
         text = _strip_pair(text, opener, closer, parts)
         if raw_open == "<|channel>":  # Gemma names the channel first ("thought\n")

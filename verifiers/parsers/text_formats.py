@@ -20,6 +20,7 @@ _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOT
 _SHELL_LANGS = {"bash", "sh", "shell", "console", "zsh"}
 _OPEN_TAG, _CLOSE_TAG = "<tool_call>", "</tool_call>"
 _PYTHON_TAG = "<|python_tag|>"
+_DECODER = json.JSONDecoder()
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -100,15 +101,18 @@ def parse_bare_json(text: str, ctx: ParseContext | None = None) -> Action | None
             raise ToolCallSyntaxError("<|python_tag|> is not followed by a JSON tool call")
         return None
     values: list[object] = []
-    decoder = json.JSONDecoder()
-    pos = 0
     try:
-        while pos < len(body):
-            value, pos = decoder.raw_decode(body, pos)
-            values.append(value)
-            pos = _skip_space(body, pos)
-            if body.startswith((";", ","), pos):
-                pos = _skip_space(body, pos + 1)
+        try:
+            values.append(json.loads(body))  # the common case: one JSON value
+        except json.JSONDecodeError:  # several, separated by ';' (Llama 3.x)
+            values.clear()
+            pos = 0
+            while pos < len(body):
+                value, pos = _DECODER.raw_decode(body, pos)
+                values.append(value)
+                pos = _skip_space(body, pos)
+                if body.startswith((";", ","), pos):
+                    pos = _skip_space(body, pos + 1)
     except (ValueError, RecursionError):
         if tagged:
             raise ToolCallSyntaxError("<|python_tag|> is followed by JSON that cannot be decoded") from None
