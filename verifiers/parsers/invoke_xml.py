@@ -142,7 +142,12 @@ def locator(dialect: Dialect, bare_invoke: bool = False):
 
 
 def parse_minimax(text: str, ctx: ParseContext) -> Action | None:
-    return parse_invokes(text, MINIMAX, ctx)
+    # some models (Kimi among them) wrap the same blocks in Hermes' <tool_call> tags
+    action = parse_invokes(text, MINIMAX, ctx)
+    if action is not None and "tool_call>" in action.text:
+        action = calls_action(action.tool_calls, action.text.replace("<tool_call>", "").replace("</tool_call>", ""),
+                              MINIMAX.name)
+    return action
 
 
 def parse_dsml(text: str, ctx: ParseContext) -> Action | None:

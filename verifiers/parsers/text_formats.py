@@ -36,8 +36,9 @@ def _calls_from_json(value: object, what: str, first_index: int) -> list[ToolCal
 
 
 def locate_hermes(text: str) -> int:
-    """The first ``<tool_call>`` that is not Qwen3 XML (``<function=`` next) or GLM (a name
-    next): JSON, or anything else, which then fails as broken JSON rather than as prose."""
+    """The first ``<tool_call>`` that is not Qwen3 XML (``<function=`` next), an ``<invoke>``
+    block or GLM (a name next): JSON, or anything else, which then fails as broken JSON rather
+    than as prose."""
     start = text.find(_OPEN_TAG)
     while start >= 0:
         body = start + len(_OPEN_TAG)
@@ -46,7 +47,7 @@ def locate_hermes(text: str) -> int:
         if body >= len(text):
             return start
         char = text[body]
-        if not (char.isalnum() or char == "_" or text.startswith("<function=", body)):
+        if not (char.isalnum() or char == "_" or text.startswith(("<function=", "<invoke "), body)):
             return start
         start = text.find(_OPEN_TAG, body)
     return -1

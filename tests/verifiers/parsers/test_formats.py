@@ -72,6 +72,8 @@ SAMPLES: list[tuple[str, str, list[tuple[str, dict]]]] = [
     ("mistral", '[TOOL_CALLS]get_weather[CALL_ID]a1b2c3d4e[ARGS]{"city": "Paris", "days": 3}', [WEATHER]),
     ("minimax_m2", '<minimax:tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris</parameter>\n'
                    '<parameter name="days">3</parameter>\n</invoke>\n</minimax:tool_call>', [WEATHER]),
+    ("minimax_m2", '<tool_call>\n<invoke name="get_weather">\n<parameter name="city">Paris</parameter>\n'
+                   '<parameter name="days">3</parameter>\n</invoke>\n</tool_call>', [WEATHER]),  # as Kimi may write it
     ("muse_glimmer", ' to=self<|message|>Paris it is.<|eom|><|start|>assistant to=get_weather<|message|>'
                      '<atem:function_calls>\n<atem:invoke name="get_weather">\n<atem:parameter name="city">Paris'
                      '</atem:parameter>\n<atem:parameter name="days">3</atem:parameter>\n</atem:invoke>\n'
