@@ -23,6 +23,7 @@ from pivotrl.verifiers.parsers.formats import (
     builtin_markers_decide,
     canonical_name,
     detect,
+    detect_at,
     get_parser,
     list_parsers,
     register_parser,
@@ -31,6 +32,7 @@ from pivotrl.verifiers.parsers.formats import (
 from pivotrl.verifiers.parsers.reasoning import UnclosedReasoning, strip_reasoning
 from pivotrl.verifiers.parsers.responses import parse_items, responses_action, responses_items
 from pivotrl.verifiers.parsers.schema_values import tool_specs
+from pivotrl.verifiers.parsers.text_formats import in_shell_fence
 from pivotrl.verifiers.parsers.tool_json import ToolCallSyntaxError, call_from_object
 
 __all__ = [
@@ -98,12 +100,30 @@ def _decode(raw: Any) -> str | Action:
                           f"got {type(raw).__name__}")
 
 
+def _whole_shape(visible: str, ctx: ParseContext) -> Action | None:
+    """A text that is, from end to end, a JSON or pythonic call list is that, whatever markers
+    of other formats its string values mention."""
+    head = visible[:1]
+    if head in ("{", "[", "`"):
+        for name in ("json", "pythonic"):
+            try:
+                action = get_parser(name).parse(visible, ctx)
+            except ToolCallSyntaxError:
+                continue  # read again below, where its error is reported if nothing else fits
+            if action is not None:
+                return action
+    return None
+
+
 def _read_calls(visible: str, config: ParserConfig, ctx: ParseContext) -> Action | None:
     """The calls in ``visible`` under the configured format, or detected; None: a text reply."""
     if config.parser != AUTO:
         return get_parser(config.parser).parse(visible, ctx)
-    fmt = detect(visible)
-    if fmt is not None:
+    whole = _whole_shape(visible, ctx)
+    if whole is not None:
+        return whole
+    fmt, at = detect_at(visible)
+    if fmt is not None and not in_shell_fence(visible, at):
         action = fmt.parse(visible, ctx)
         if action is not None:
             return action

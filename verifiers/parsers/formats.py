@@ -172,15 +172,20 @@ def _candidates(text: str) -> list[ToolCallFormat]:
     return [f for f in ordered if id(f) in found] if found else []
 
 
-def detect(text: str) -> ToolCallFormat | None:
-    """The format whose first call starts earliest in ``text`` (None: no marker found)."""
+def detect_at(text: str) -> tuple[ToolCallFormat | None, int]:
+    """The format whose first call starts earliest in ``text``, and where (None, -1: no marker)."""
     best: ToolCallFormat | None = None
     best_pos = -1
     for fmt in _candidates(text):
         pos = fmt.locate(text)  # type: ignore[misc]
         if pos >= 0 and (best is None or pos < best_pos):
             best, best_pos = fmt, pos
-    return best
+    return best, best_pos
+
+
+def detect(text: str) -> ToolCallFormat | None:
+    """The format whose first call starts earliest in ``text`` (None: no marker found)."""
+    return detect_at(text)[0]
 
 
 _END_MARKERS = ("<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<｜end▁of▁sentence｜>", "<|end|>", "<|return|>",

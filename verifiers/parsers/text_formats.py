@@ -130,6 +130,18 @@ def parse_bare_json(text: str, ctx: ParseContext | None = None) -> Action | None
     return calls_action(calls, prose, "json")
 
 
+def in_shell_fence(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a fenced ```bash block (a command may mention any marker)."""
+    if "```" not in text:
+        return False
+    for match in _FENCE.finditer(text):
+        if match.start() > pos:
+            return False
+        if match.start(2) <= pos < match.end(2):
+            return match.group(1).lower() in _SHELL_LANGS
+    return False
+
+
 def parse_shell_fences(text: str, ctx: ParseContext | None = None) -> Action | None:
     """Fenced ```bash blocks become one call of the shell tool each; None when there are none."""
     shell_tool = (ctx or ParseContext()).shell_tool

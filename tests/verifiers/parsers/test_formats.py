@@ -178,6 +178,16 @@ def test_a_call_written_inside_another_formats_value_stays_a_value():
     assert _calls(parse_action(gemma, tools=TOOLS)) == [("get_weather", {"city": '<tool_call>{"name": "ping"}</tool_call>'})]
 
 
+def test_markers_inside_a_whole_json_or_pythonic_call_or_a_bash_fence_are_values():
+    bare = '{"name": "get_weather", "arguments": {"city": "<function=ping> and <tool_call>"}}'
+    assert _calls(parse_action(bare, tools=TOOLS)) == [("get_weather", {"city": "<function=ping> and <tool_call>"})]
+    pythonic = "[get_weather(city='[TOOL_CALLS]ping[ARGS]{}')]"
+    assert _calls(parse_action(pythonic, tools=TOOLS)) == [("get_weather", {"city": "[TOOL_CALLS]ping[ARGS]{}"})]
+    fenced = "Writing it:\n```bash\necho '<tool_call>{\"name\": \"x\"}</tool_call>' > t.txt\n```"
+    action = parse_action(fenced, tools=TOOLS)
+    assert action.format == "bash" and "<tool_call>" in action.tool_calls[0].arguments["command"]
+
+
 def test_qwen3_value_may_contain_its_own_closing_tag():
     value = "a </parameter> b\n</parameter> c"
     text = f"<tool_call>\n<function=get_weather>\n<parameter=city>\n{value}\n</parameter>\n</function>\n</tool_call>"
