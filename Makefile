@@ -40,6 +40,7 @@ bench: sandbox
 	$(BIN)/python -m pivotrl.benchmarks.judge_throughput
 	$(BIN)/python -m pivotrl.benchmarks.logprob_kernels
 	$(BIN)/python -m pivotrl.benchmarks.profiling_throughput
+	$(BIN)/python -m pivotrl.benchmarks.chat_templates
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

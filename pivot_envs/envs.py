@@ -18,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from pivotrl.errors import DataError, PivotRLError
+from pivotrl.errors import DataError, PivotRLError, VerifierError
 from pivotrl.pivot_envs.domains import DOMAINS, data_path
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
@@ -34,21 +34,30 @@ logger = logging.getLogger(__name__)
 class PivotEnv(gym.Env[dict[str, Any], Any]):
     """A single-turn environment over a set of pivots.
 
-    ``verifier`` overrides the one the pivots record; when it differs, a warning says so,
-    because the verifier used online must be the one used for profiling.
+    ``verifier`` overrides the one the pivots record; ``parser`` the tool-call format actions
+    are read in (``auto``, the default, detects it; see ``pivotrl.verifiers.parsers``). When
+    either makes the verifier differ from the recorded one, a warning says so, because the
+    verifier used online must be the one used for profiling.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
 
-    def __init__(self, pivots: Sequence[Pivot], verifier: Any = None, domain: str | None = None) -> None:
+    def __init__(self, pivots: Sequence[Pivot], verifier: Any = None, domain: str | None = None,
+                 parser: str | None = None) -> None:
         if not pivots:
             raise DataError("a PivotEnv needs at least one pivot")
         self.pivots = list(pivots)
         self._index = {p.id: i for i, p in enumerate(self.pivots)}
         self.domain = domain or self.pivots[0].domain
         recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
-        self.verifier: Verifier = get_verifier(verifier if verifier is not None else recorded)
-        if verifier is not None and isinstance(self.verifier, BaseVerifier):
+        built = get_verifier(verifier if verifier is not None else recorded)
+        if parser is not None:
+            if not isinstance(built, BaseVerifier):
+                raise VerifierError(f"verifier {getattr(built, 'name', built)!r} does not use pivotrl's parsers, "
+                                    "so parser= cannot apply")
+            built = built.with_parser(parser)
+        self.verifier: Verifier = built
+        if (verifier is not None or parser is not None) and isinstance(self.verifier, BaseVerifier):
             _warn_if_other_verifier(self.verifier.spec(), self.pivots)
         self.observation_space = spaces.Dict({"messages": JSONList("role"), "tools": JSONList("type")})
         self.action_space = AgentAction()
@@ -118,31 +127,32 @@ def _shipped_pivots(domain: str) -> list[Pivot]:
     return extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
 
 
-def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, verifier: Any) -> PivotEnv:
+def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, verifier: Any,
+          parser: str | None) -> PivotEnv:
     if pivots is None:
         loaded = _shipped_pivots(domain)
     elif isinstance(pivots, (str, os.PathLike)):
         loaded = load_pivots(pivots, domain=domain)
     else:
         loaded = [p if isinstance(p, Pivot) else Pivot.from_dict(p, default_domain=domain) for p in pivots]
-    return PivotEnv(loaded, verifier=verifier, domain=domain)
+    return PivotEnv(loaded, verifier=verifier, domain=domain, parser=parser)
 
 
-def make_tool_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+def make_tool_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
     """``pivot/tool-v0``: conversational tool use, scored by ``tool_schema``."""
-    return _make("tool", pivots, verifier)
+    return _make("tool", pivots, verifier, parser)
 
 
-def make_browse_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+def make_browse_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
     """``pivot/browse-v0``: search and open pages, scored by ``search_overlap``."""
-    return _make("browse", pivots, verifier)
+    return _make("browse", pivots, verifier, parser)
 
 
-def make_terminal_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+def make_terminal_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
     """``pivot/terminal-v0``: bash tasks, scored by ``shell_exec`` in a sandbox."""
-    return _make("terminal", pivots, verifier)
+    return _make("terminal", pivots, verifier, parser)
 
 
-def make_swe_env(pivots: Any = None, verifier: Any = None) -> PivotEnv:
+def make_swe_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
     """``pivot/swe-v0``: repository edits and tests, scored by ``shell_exec`` in a sandbox."""
-    return _make("swe", pivots, verifier)
+    return _make("swe", pivots, verifier, parser)

@@ -37,7 +37,9 @@ Score = tuple[float, str, bool]
 class ProfileConfig:
     """How a profiling run samples and scores.
 
-    ``verifier`` (a name or ``{"name", "params"}``) overrides each candidate's own; ``chunk_size``
+    ``verifier`` (a name or ``{"name", "params"}``) overrides each candidate's own; ``parser``
+    names the tool-call format the policy writes (recorded in each verifier spec; default: the
+    spec's own, else detected); ``chunk_size``
     candidates go to the policy per call (a partly finished chunk is sampled again whole on resume,
     so backends whose seeds depend on the batch reproduce it); ``concurrency`` verifications run at
     once; ``keep_actions`` stores the K actions in the record. A candidate whose K samples all
@@ -47,6 +49,7 @@ class ProfileConfig:
     k: int = 16
     sampling: SamplingParams = field(default_factory=SamplingParams)
     verifier: Any = None
+    parser: str | None = None
     keep_actions: bool = False
     concurrency: int = 4
     chunk_size: int = 8
@@ -58,6 +61,10 @@ class ProfileConfig:
         if self.concurrency < 1 or self.chunk_size < 1:
             raise PivotRLError(f"concurrency and chunk_size must be at least 1, got {self.concurrency} and "
                                f"{self.chunk_size}")
+        if self.parser is not None:
+            from pivotrl.verifiers.parsers import get_parser
+
+            get_parser(self.parser)  # an unknown name fails here, with the known ones
 
 
 @dataclass
@@ -267,14 +274,18 @@ class AppendWriter:
 ProgressFn = Callable[[int, int], None]
 
 
-def resolve_spec(pivot: Pivot, override: Any) -> dict[str, Any]:
-    """The verifier a candidate is profiled with: the override, else its own, else its domain's."""
+def resolve_spec(pivot: Pivot, override: Any, parser: str | None = None) -> dict[str, Any]:
+    """The verifier a candidate is profiled with: the override, else its own, else its domain's;
+    ``parser`` (the policy's tool-call format) becomes one of its parameters."""
     spec = override if override is not None else (pivot.verifier or default_verifier(pivot.domain))
     if isinstance(spec, str):
         spec = {"name": spec, "params": {}}
     if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
         raise PivotRLError(f"a verifier spec is a name or {{\"name\": ..., \"params\": {{...}}}}, found {spec!r}")
-    return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+    params = dict(spec.get("params") or {})
+    if parser is not None:
+        params["parser"] = parser
+    return {"name": spec["name"], "params": params}
 
 
 def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os.PathLike[str],
@@ -309,7 +320,7 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
     specs: dict[str, dict[str, Any]] = {}
     for pivot in candidates:  # build every verifier now: a missing sandbox fails before any sampling
         if pivot.id not in done:
-            spec = resolve_spec(pivot, config.verifier)
+            spec = resolve_spec(pivot, config.verifier, config.parser)
             specs.setdefault(spec_key(spec), verifiers.spec_of(spec))
     started = time.perf_counter()
     writer = AppendWriter(output)
@@ -368,7 +379,7 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
                                            "check the policy or endpoint and rerun to resume")
                     continue
                 failed_in_a_row = 0
-                spec = resolve_spec(pivot, config.verifier)
+                spec = resolve_spec(pivot, config.verifier, config.parser)
                 scores = _sampler_scores(actions)
                 todo = [a.action for a, s in zip(actions, scores) if s is None]
                 vfuture = runner.submit_verify(spec, pivot, todo) if todo else None

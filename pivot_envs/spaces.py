@@ -13,11 +13,14 @@ from typing import Any
 import numpy as np
 from gymnasium.spaces import Space
 
+from pivotrl.verifiers.parsers.responses import ITEM_TYPES
+
 _PRINTABLE = np.array(list(string.printable))
 
 
 class AgentAction(Space[Any]):
-    """Any text, or an assistant message dict (``{"role": "assistant", ...}``)."""
+    """Any text, an assistant message dict (``{"role": "assistant", ...}``), or Responses-API
+    output: a list of output items, one item, or a response object with ``output``."""
 
     def __init__(self, max_sample_length: int = 64, seed: int | None = None) -> None:
         super().__init__(shape=None, dtype=None, seed=seed)
@@ -28,7 +31,13 @@ class AgentAction(Space[Any]):
         return "".join(self.np_random.choice(_PRINTABLE, size=length))
 
     def contains(self, x: Any) -> bool:
-        return isinstance(x, str) or (isinstance(x, Mapping) and x.get("role", "assistant") == "assistant")
+        if isinstance(x, str):
+            return True
+        if isinstance(x, Mapping) and (x.get("type") in ITEM_TYPES or isinstance(x.get("output"), list)):
+            return True
+        if isinstance(x, Mapping):
+            return x.get("role", "assistant") == "assistant"
+        return isinstance(x, list) and all(isinstance(i, Mapping) and i.get("type") in ITEM_TYPES for i in x)
 
     @property
     def is_np_flattenable(self) -> bool:

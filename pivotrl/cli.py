@@ -155,6 +155,20 @@ def verifiers_cmd() -> None:
         console.print(name, highlight=False, soft_wrap=True)
 
 
+@main.command(name="parsers")
+def parsers_cmd() -> None:
+    """List the tool-call formats (`parser=` names, as vLLM's --tool-call-parser) and what they read."""
+    from pivotrl.verifiers.parsers import get_parser, list_parsers
+
+    table = Table(title="tool-call parsers (default: auto, detected per action)")
+    for col in ("name", "aliases", "reads"):
+        table.add_column(col)
+    formats = {get_parser(name).name: get_parser(name) for name in list_parsers() if name != "auto"}
+    for name, fmt in sorted(formats.items()):
+        table.add_row(name, ", ".join(fmt.aliases), escape(fmt.description))
+    console.print(table)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks of verifiers against ground truth."""

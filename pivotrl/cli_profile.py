@@ -68,6 +68,9 @@ class _Progress:
 @click.option("-k", "k", default=16, show_default=True, help="Samples per candidate (NVIDIA used 16; 8 at least).")
 @click.option("--verifier", default=None,
               help="A verifier name or JSON spec for every candidate (default: each candidate's own).")
+@click.option("--parser", default=None,
+              help="The tool-call format the policy writes (hermes, qwen3_coder, openai, gemma4, ...; see "
+                   "`pivotrl parsers`); recorded in each verifier spec. Default: detected per action.")
 @click.option("--temperature", default=1.0, show_default=True, type=float)
 @click.option("--top-p", default=1.0, show_default=True, type=float)
 @click.option("--max-tokens", default=512, show_default=True, type=int)
@@ -78,7 +81,8 @@ class _Progress:
 @click.option("--domain", default=None, help="Domain for records that do not name one.")
 @click.option("--ray", "use_ray", is_flag=True, help="Spread verification (and openai: sampling) over a local Ray.")
 @click.option("--ray-address", default=None, help="Join a running Ray cluster (auto, or ray://HOST:10001).")
-def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: str | None, temperature: float,
+def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: str | None, parser: str | None,
+            temperature: float,
             top_p: float, max_tokens: int, seed: int | None, keep_actions: bool, concurrency: int, batch_size: int,
             domain: str | None, use_ray: bool, ray_address: str | None) -> None:
     """Sample K actions per pivot candidate from a frozen policy and score them; writes one
@@ -96,7 +100,7 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
     try:
         config = ProfileConfig(k=k, sampling=SamplingParams(temperature=temperature, top_p=top_p,
                                                             max_tokens=max_tokens, seed=seed),
-                               verifier=_verifier_option(verifier), keep_actions=keep_actions,
+                               verifier=_verifier_option(verifier), parser=parser, keep_actions=keep_actions,
                                concurrency=concurrency, chunk_size=batch_size)
         pivots = load_pivots(candidates, domain=domain)
         done, _ = finished_ids(output) if output.exists() else (set(), False)

@@ -35,6 +35,8 @@ class Registry(Generic[T]):
         self.entry_point_group = entry_point_group
         self._entries: dict[str, T | str] = {}
         self._entry_points_loaded = entry_point_group is None
+        #: bumped on every change, so derived caches can tell they are stale
+        self.version = 0
 
     def register(self, name: str, obj: T | str, *, override: bool = False) -> T | str:
         if not isinstance(name, str) or not name:
@@ -44,6 +46,7 @@ class Registry(Generic[T]):
                 f"{self.kind} {name!r} is already registered; pass override=True to replace it"
             )
         self._entries[name] = obj
+        self.version += 1
         return obj
 
     def decorator(self, name: str, *, override: bool = False) -> Callable[[T], T]:
@@ -55,6 +58,7 @@ class Registry(Generic[T]):
 
     def unregister(self, name: str) -> None:
         self._entries.pop(name, None)
+        self.version += 1
 
     def _load_entry_points(self) -> None:
         if self._entry_points_loaded:
@@ -64,6 +68,7 @@ class Registry(Generic[T]):
         for ep in entry_points(group=self.entry_point_group):
             if ep.name not in self._entries:
                 self._entries[ep.name] = ep.value
+                self.version += 1
                 logger.debug("%s %r found through entry point %s", self.kind, ep.name, ep.value)
 
     def get(self, name: str) -> T:

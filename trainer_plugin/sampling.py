@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pivotrl.errors import PivotRLError
+from pivotrl.pivot_envs.policies.chat import completion_text, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.trainer_plugin.adapters.chat import render_prompt
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ class HFSampler:
         out: list[list[Rollout]] = []
         try:
             for pivot in pivots:
-                prompt = render_prompt(self.tokenizer, pivot.messages, pivot.tools)
-                prompt_ids = self.tokenizer(prompt, add_special_tokens=False).input_ids
+                prompt_ids = prompt_token_ids(self.tokenizer, render_prompt(self.tokenizer, pivot.messages, pivot.tools))
                 input_ids = torch.tensor([prompt_ids], device=device)
                 with torch.no_grad():
                     gen = self.model.generate(
@@ -92,7 +91,7 @@ class HFSampler:
                 group = []
                 for row, row_scores in zip(new, scores.tolist()):
                     ids, truncated = _trim(row, self.stop, self.pad)
-                    text = self.tokenizer.decode(ids, skip_special_tokens=True)
+                    text = completion_text(self.tokenizer, ids, stopped=not truncated)
                     group.append(Rollout(pivot, prompt_ids, ids, text, row_scores[: len(ids)], truncated))
                 out.append(group)
         finally:
@@ -157,8 +156,7 @@ class EndpointSampler:
         results = self.client.chat_batch(requests)
         out: list[list[Rollout]] = []
         for i, pivot in enumerate(pivots):
-            prompt_ids = self.tokenizer(render_prompt(self.tokenizer, pivot.messages, pivot.tools),
-                                        add_special_tokens=False).input_ids
+            prompt_ids = prompt_token_ids(self.tokenizer, render_prompt(self.tokenizer, pivot.messages, pivot.tools))
             group = []
             for result in results[i * g:(i + 1) * g]:
                 if isinstance(result, Exception):  # after the client's retries: the run cannot go on blind

@@ -23,7 +23,7 @@ from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.grpo import GRPOConfig, fused_grpo_loss, group_advantages, grpo_loss
 from pivotrl.trainer_plugin.sampling import HFSampler, Rollout, Sampler
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource
-from pivotrl.verifiers import Verdict
+from pivotrl.verifiers import BaseVerifier, Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,11 @@ class PivotGRPOTrainer:
         verdicts = self.scorer.score(actions, [r.pivot for r in rollouts])
         invalid = []
         for r in rollouts:
-            parse = getattr(self.scorer.verifier_for(r.pivot), "parse", None)
-            invalid.append(bool(callable(parse) and not parse(r.text).is_valid))
+            verifier = self.scorer.verifier_for(r.pivot)
+            if isinstance(verifier, BaseVerifier):  # parsed as the verifier parses, with the pivot's tools
+                invalid.append(not verifier.parse(r.text, r.pivot).is_valid)
+            else:
+                invalid.append(False)
         return verdicts, invalid
 
     def _batch(self, rollouts: list[Rollout]) -> dict[str, Any]:

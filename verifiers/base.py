@@ -3,15 +3,19 @@ shared by the built-ins (reference actions and tool schemas of a pivot, cached).
 
 from __future__ import annotations
 
+import copy
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
-from pivotrl.errors import VerifierError
+from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
-from pivotrl.verifiers.parsers import ParserConfig, parse_action
+from pivotrl.verifiers.parsers import ParserConfig, canonical_name, parse_action
+from pivotrl.verifiers.parsers.formats import AUTO
+from pivotrl.verifiers.parsers.schema_values import tool_specs
 from pivotrl.verifiers.verdict import Verdict
 
 
@@ -62,27 +66,32 @@ class _IdentityCache:
         return value
 
 
-_reference_cache = _IdentityCache()
+_reference_caches: dict[str, _IdentityCache] = {}
 _tools_cache = _IdentityCache()
+_REFERENCE_CONFIG = ParserConfig(max_chars=10**9)
 
 
 def reference_action(pivot: PivotLike, config: ParserConfig | None = None) -> Action:
-    """The pivot's demonstrated turn as an Action (parsed once per pivot object)."""
-    return _reference_cache.get_or_set(pivot, lambda: parse_action(pivot.reference, config or ParserConfig(max_chars=10**9)))
+    """The pivot's demonstrated turn as an Action, parsed once per pivot object with the
+    pivot's tools. A text reference is read in ``config.parser``'s format when one is named,
+    else (or when that fails) by detection."""
+    parser = config.parser if config is not None else AUTO
+    cache = _reference_caches.setdefault(parser, _IdentityCache())
+
+    def parse() -> Action:
+        tools = tool_index(pivot)
+        if parser != AUTO:
+            named = parse_action(pivot.reference, replace(_REFERENCE_CONFIG, parser=parser), tools=tools)
+            if named.is_valid:
+                return named
+        return parse_action(pivot.reference, _REFERENCE_CONFIG, tools=tools)
+
+    return cache.get_or_set(pivot, parse)
 
 
 def tool_index(pivot: PivotLike) -> dict[str, dict[str, Any]]:
     """``{tool name: function spec}`` from nested (chat) or flat (Responses) tool schemas."""
-
-    def build() -> dict[str, dict[str, Any]]:
-        index: dict[str, dict[str, Any]] = {}
-        for tool in pivot.tools or []:
-            spec = tool.get("function", tool) if isinstance(tool, Mapping) else None
-            if isinstance(spec, Mapping) and isinstance(spec.get("name"), str):
-                index[spec["name"]] = dict(spec)
-        return index
-
-    return _tools_cache.get_or_set(pivot, build)
+    return _tools_cache.get_or_set(pivot, lambda: tool_specs(pivot.tools or []))
 
 
 def broadcast_pivots(actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[PivotLike]:
@@ -133,17 +142,42 @@ class BaseVerifier(ABC):
         """The parameters this verifier was built with, recorded in pivot files."""
         return {}
 
+    @property
+    def parser(self) -> str:
+        """The tool-call format actions are read in (``auto``: detected per action)."""
+        return self.parser_config.parser
+
+    def with_parser(self, parser: str | None) -> BaseVerifier:
+        """A copy of this verifier that reads actions in ``parser``'s format (a name from
+        ``pivotrl.verifiers.parsers.list_parsers()``, or ``auto``); ``None`` keeps the current one."""
+        if parser is None:
+            return self
+        try:
+            name = canonical_name(parser)
+        except UnknownNameError as exc:
+            raise VerifierError(f"verifier {self.name!r}: {exc}") from None
+        clone = copy.copy(self)
+        clone.parser_config = replace(self.parser_config, parser=name)
+        return clone
+
     def spec(self) -> dict[str, Any]:
-        return {"name": self.name, "params": self.params()}
+        """``{"name", "params"}``: rebuilds this verifier with ``get_verifier``; the parser is a
+        parameter like the others (left out when it is ``auto``)."""
+        params = self.params()
+        if self.parser != AUTO:
+            params = {**params, "parser": self.parser}
+        return {"name": self.name, "params": params}
 
     def __call__(self, action: Any, pivot: PivotLike) -> Verdict:
         return self.verify(action, pivot)
 
-    def parse(self, action: Any) -> Action:
-        return parse_action(action, self.parser_config)
+    def parse(self, action: Any, pivot: PivotLike | None = None) -> Action:
+        """``action`` as an Action; with ``pivot``, formats that carry values as text are typed
+        through its tool schemas."""
+        return parse_action(action, self.parser_config, tools=tool_index(pivot) if pivot is not None else None)
 
     def verify(self, action: Any, pivot: PivotLike) -> Verdict:
-        parsed = self.parse(action)
+        parsed = self.parse(action, pivot)
         if not parsed.is_valid:
             return invalid_verdict(parsed)
         try:
@@ -161,7 +195,7 @@ class BaseVerifier(ABC):
         return self._verify_batch_all(actions, pivot_list)
 
     def _verify_batch_all(self, actions: Sequence[Any], pivot_list: list[PivotLike]) -> list[Verdict]:
-        parsed = [self.parse(a) for a in actions]
+        parsed = [self.parse(a, p) for a, p in zip(actions, pivot_list)]
         verdicts: list[Verdict | None] = [None if a.is_valid else invalid_verdict(a) for a in parsed]
         todo = [i for i, v in enumerate(verdicts) if v is None]
         if todo:
@@ -187,5 +221,5 @@ class BaseVerifier(ABC):
         return [self._verify(a, p) for a, p in zip(actions, pivots)]
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.spec()["params"].items())
         return f"{type(self).__name__}({params})"

@@ -92,12 +92,24 @@ def list_verifiers() -> list[str]:
 def get_verifier(spec: Any, **params: Any) -> Verifier:
     """Build a verifier from a name, a ``{"name", "params"}`` dict, a class, a function or
     an instance. Unknown names fail with the list of known ones; bad parameters fail here,
-    at construction, not at the first action."""
+    at construction, not at the first action. ``parser=`` (any verifier) names the tool-call
+    format actions are read in (``auto`` by default); it is recorded in the verifier's spec."""
     if isinstance(spec, Mapping):
         if "name" not in spec:
             raise VerifierError(f"verifier spec needs a 'name', got {dict(spec)!r}")
         merged = {**(spec.get("params") or {}), **params}
         return get_verifier(spec["name"], **merged)
+    parser = params.pop("parser", None)
+    verifier = _build(spec, params)
+    if parser is None:
+        return verifier
+    if not isinstance(verifier, BaseVerifier):
+        raise VerifierError(f"verifier {getattr(verifier, 'name', verifier)!r} does not parse actions with "
+                            "pivotrl's parsers, so parser= cannot apply; subclass BaseVerifier")
+    return verifier.with_parser(parser)
+
+
+def _build(spec: Any, params: dict[str, Any]) -> Verifier:
     if isinstance(spec, str):
         name = spec
         target = VERIFIERS.get(name)
@@ -114,7 +126,8 @@ def get_verifier(spec: Any, **params: Any) -> Verifier:
             accepted = ", ".join(
                 p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")
             )
-            raise VerifierError(f"cannot build verifier {name!r}: {exc}; it accepts: {accepted or 'no parameters'}") from None
+            raise VerifierError(f"cannot build verifier {name!r}: {exc}; it accepts: "
+                                f"{accepted or 'no parameters'} (and parser)") from None
         if not getattr(verifier, "name", ""):
             verifier.name = name
         return verifier

@@ -14,7 +14,7 @@ from typing import Any
 
 from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import pivot_seed, render_prompt
+from pivotrl.pivot_envs.policies.chat import completion_text, pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
 from pivotrl.pivot_envs.records import Pivot
 
@@ -106,7 +106,7 @@ class HFPolicy:
 
     def prompt_ids(self, pivot: Pivot) -> list[int]:
         """Token ids of the rendered prompt (special tokens come from the template only)."""
-        return self.tokenizer(render_prompt(self.tokenizer, pivot), add_special_tokens=False)["input_ids"]
+        return prompt_token_ids(self.tokenizer, render_prompt(self.tokenizer, pivot.messages, pivot.tools))
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
         if k < 1:
@@ -186,7 +186,7 @@ class HFPolicy:
                 row = i * per_prompt + (0 if greedy else j)
                 ids, finish = self._trim(new[row])
                 lps = chosen_lps[row][:len(ids)] if chosen_lps is not None else ([] if params.logprobs else None)
-                text = self.tokenizer.decode(ids, skip_special_tokens=True)
+                text = completion_text(self.tokenizer, ids, finish == "stop")
                 group.append(SampledAction(text=text, token_ids=ids, logprobs=lps, finish_reason=finish))
                 self._stats.samples += 1
                 self._stats.completion_tokens += len(ids)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import pivot_seed, render_prompt
+from pivotrl.pivot_envs.policies.chat import pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
 from pivotrl.pivot_envs.records import Pivot
 
@@ -31,8 +31,9 @@ def import_vllm() -> Any:
 def sampling_kwargs(params: SamplingParams, k: int, seed: int | None) -> dict[str, Any]:
     """Keyword arguments of ``vllm.SamplingParams`` for one pivot: ``n=k`` samples, and with
     ``logprobs=0`` vLLM returns the log-prob of each sampled token and no alternatives."""
+    # special tokens are kept: gpt-oss, Gemma 4, Kimi and Mistral write their tool calls with them
     kwargs: dict[str, Any] = {"n": k, "temperature": params.temperature, "top_p": params.top_p,
-                              "max_tokens": params.max_tokens}
+                              "max_tokens": params.max_tokens, "skip_special_tokens": False}
     if seed is not None:
         kwargs["seed"] = seed
     if params.logprobs:
@@ -122,7 +123,7 @@ class VLLMPolicy:
     def prompts(self, pivots: Sequence[Pivot]) -> list[dict[str, list[int]]]:
         """``TokensPrompt`` dicts: the chat template over each pivot's messages and tools."""
         tokenizer = self.llm.get_tokenizer()
-        return [{"prompt_token_ids": tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]}
+        return [{"prompt_token_ids": prompt_token_ids(tokenizer, render_prompt(tokenizer, p.messages, p.tools))}
                 for p in pivots]
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:

@@ -281,7 +281,7 @@ def test_tools_reach_the_chat_template(hf_policy, tool_pivots):
     assert prompt.startswith("<|im_start|>system\n# Tools\n<tools>\n")
     assert all(f'"name": "{name}"' in prompt for name in names)
     bare = Pivot.from_dict({**pivot.to_dict(), "tools": []})
-    assert "<tools>" not in render_prompt(hf_policy.tokenizer, bare)
+    assert "<tools>" not in render_prompt(hf_policy.tokenizer, bare.messages, bare.tools)
     # a stored tool call's JSON-string arguments are rendered as an object, not a quoted string
     calls = [m for m in template_messages(pivot.messages) if m.get("tool_calls")]
     if calls:
@@ -337,8 +337,9 @@ def test_vllm_sampling_kwargs():
     from pivotrl.pivot_envs.policies.vllm import sampling_kwargs
 
     params = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=64, seed=5, logprobs=True)
+    # special tokens kept: harmony, Gemma 4, Kimi and Mistral tool calls are written with them
     assert sampling_kwargs(params, 16, 123) == {"n": 16, "temperature": 0.8, "top_p": 0.95, "max_tokens": 64,
-                                                "seed": 123, "logprobs": 0}
+                                                "seed": 123, "logprobs": 0, "skip_special_tokens": False}
     assert "logprobs" not in sampling_kwargs(SamplingParams(), 4, None)
     assert "seed" not in sampling_kwargs(SamplingParams(), 4, None)
 

@@ -82,6 +82,26 @@ def test_reward_scores_reference_one_and_broken_or_wrong_actions_zero(tool_pivot
     assert reward.__name__ == "pivot_reward"
 
 
+def test_reward_with_the_tokenizer_reads_calls_written_in_special_tokens(tool_pivots, tiny_lm_dir):
+    # Gemma 4 writes calls between special tokens; TRL's completion text has them stripped
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|tool_call>", "<tool_call|>", '<|"|>']})
+    pivot = _tool_call_pivots(tool_pivots, 1)[0]
+    blocks = []
+    for c in pivot.reference["tool_calls"]:
+        args = json.loads(c["function"]["arguments"])
+        body = ",".join(f'{k}:<|"|>{v}<|"|>' if isinstance(v, str) else f"{k}:{json.dumps(v)}" for k, v in args.items())
+        blocks.append(f"<|tool_call>call:{c['function']['name']}{{{body}}}<tool_call|>")
+    ids = tokenizer("".join(blocks), add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    trl_text = tokenizer.decode(ids, skip_special_tokens=True)  # what TRL hands the reward
+    plain = trl_reward_func(pivots=[pivot])
+    assert plain(prompts=[None], completions=[trl_text], completion_ids=[ids], pivot_id=[pivot.id]) == [0.0]
+    decoding = trl_reward_func(pivots=[pivot], tokenizer=tokenizer)
+    assert decoding(prompts=[None], completions=[trl_text], completion_ids=[ids], pivot_id=[pivot.id]) == [1.0]
+
+
 def test_reward_is_named_and_logs_through_trls_hooks(tool_pivots):
     pivots = _tool_call_pivots(tool_pivots, 2)
     metrics: dict[str, list[float]] = {}

@@ -4,6 +4,7 @@ Arrow gives a column one type, so a message's text parts are joined into one str
 absent keys are left out (Arrow fills them with nulls on write; chat templates read a null
 ``tool_calls`` as "no tool calls"). Tool-call arguments stay JSON strings, as OpenAI writes
 them: as objects, Arrow would merge the argument names of every call into every call.
+Prompt text is rendered by the one renderer, ``pivot_envs.policies.chat.render_prompt``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError
-from pivotrl.pivot_envs.policies.chat import template_messages
+from pivotrl.pivot_envs.policies.chat import render_prompt
+
+__all__ = ["columnar_messages", "render_prompt", "tools_json"]
 
 
 def _text(content: Any, where: str) -> str | None:
@@ -47,13 +50,3 @@ def tools_json(tools: Sequence[Mapping[str, Any]]) -> str:
     """Tool schemas as one JSON string: TRL's SFT/DPO trainers read a ``tools`` column in this
     form, and a string survives Arrow unchanged whatever the schemas look like."""
     return json.dumps(list(tools), ensure_ascii=False, sort_keys=True)
-
-
-def render_prompt(tokenizer: Any, messages: Sequence[dict[str, Any]], tools: Sequence[dict[str, Any]]) -> str:
-    """The text a chat model continues at this pivot: its chat template over the messages and
-    the pivot's tool schemas, with the generation prompt (``None`` tools when there are none:
-    some templates render tool boilerplate for an empty list). Rendered as profiling renders it
-    (``pivot_envs.policies.chat``: tool-call arguments as objects), so a policy is trained on the
-    very prompt it was profiled on."""
-    return tokenizer.apply_chat_template(template_messages(columnar_messages(messages)), tools=list(tools) or None,
-                                         add_generation_prompt=True, tokenize=False)

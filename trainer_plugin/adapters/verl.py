@@ -9,6 +9,13 @@ pivot file. Configure verl with::
 
     custom_reward_function.path=<site-packages>/pivotrl/trainer_plugin/adapters/verl.py
     custom_reward_function.name=compute_score
+
+verl renders ``prompt`` with its tokenizer's chat template and no tools, and Parquet holds
+tool-call arguments only as JSON strings. ``export_verl_parquet(..., tokenizer=tok)`` renders
+each prompt here instead, with the pivot's tools and arguments in the form the template needs
+(the one renderer profiling uses), as a single message that verl passes through unchanged with
+``+data.apply_chat_template_kwargs.chat_template='{{ messages[0].content }}'``
+(:data:`PASS_THROUGH_TEMPLATE`).
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import DataError
+from pivotrl.pivot_envs.policies.chat import render_prompt
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, as_pivots, verifier_spec
 
 logger = logging.getLogger(__name__)
 
+#: verl's ``data.apply_chat_template_kwargs.chat_template`` for prompts rendered at export
+PASS_THROUGH_TEMPLATE = "{{ messages[0].content }}"
 ABILITY = {"tool": "tool_use", "browse": "search", "terminal": "shell", "swe": "software_engineering"}
 
 _lock = threading.Lock()
@@ -40,14 +50,18 @@ def data_source(pivot: Pivot) -> str:
     return f"pivotrl/{pivot.domain}"
 
 
-def pivot_to_verl_row(pivot: Pivot, index: int, *, split: str = "train", embed_pivot: bool = True) -> dict[str, Any]:
+def pivot_to_verl_row(pivot: Pivot, index: int, *, split: str = "train", embed_pivot: bool = True,
+                      tokenizer: Any = None) -> dict[str, Any]:
     """One row of verl's RL dataset. ``prompt`` holds chat messages (verl applies the chat
-    template itself); ``reward_model.ground_truth`` the reference action as JSON;
+    template itself), or with ``tokenizer`` one message holding the rendered prompt (see the
+    module docstring); ``reward_model.ground_truth`` the reference action as JSON;
     ``extra_info`` the pivot id, its tools and verifier spec (JSON), and the pivot itself."""
     try:
         prompt = columnar_messages(pivot.messages)
     except DataError as exc:
         raise DataError(exc.message, path=f"pivot {pivot.id}", field=exc.field) from None
+    if tokenizer is not None:
+        prompt = [{"role": "user", "content": render_prompt(tokenizer, pivot.messages, pivot.tools)}]
     extra: dict[str, Any] = {
         "index": index, "split": split, "pivot_id": pivot.id, "domain": pivot.domain,
         "tools": tools_json(pivot.tools), "verifier": json.dumps(verifier_spec(pivot), sort_keys=True),
@@ -64,13 +78,15 @@ def pivot_to_verl_row(pivot: Pivot, index: int, *, split: str = "train", embed_p
 
 
 def export_verl_parquet(pivots: PivotSource, path: str | os.PathLike[str], *, split: str = "train",
-                        embed_pivots: bool = True) -> int:
+                        embed_pivots: bool = True, tokenizer: Any = None) -> int:
     """Write pivots as verl's Parquet RL dataset (``data.train_files=path``); returns the
-    row count. The file is written beside its target and renamed into place."""
+    row count. With ``tokenizer`` the prompts are rendered here (set verl's chat template to
+    :data:`PASS_THROUGH_TEMPLATE`). The file is written beside its target and renamed into place."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = [pivot_to_verl_row(p, i, split=split, embed_pivot=embed_pivots) for i, p in enumerate(as_pivots(pivots))]
+    rows = [pivot_to_verl_row(p, i, split=split, embed_pivot=embed_pivots, tokenizer=tokenizer)
+            for i, p in enumerate(as_pivots(pivots))]
     if not rows:
         raise DataError("no pivots to export")
     target = Path(path)

@@ -34,14 +34,30 @@ def decode_arguments(raw: Any, what: str) -> dict[str, Any]:
     return value
 
 
+def first_value(text: str, what: str, pos: int = 0) -> tuple[Any, int]:
+    """The first JSON value in ``text`` from ``pos`` (leading space allowed) and where it ends:
+    models often write an end marker or prose right after the JSON."""
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    try:
+        return json.JSONDecoder().raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        raise ToolCallSyntaxError(f"{what} is not valid JSON ({exc.msg} at char {exc.pos})") from None
+    except RecursionError:
+        raise ToolCallSyntaxError(f"{what} is nested too deeply to decode") from None
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise ToolCallSyntaxError(f"{what} cannot be decoded: {exc}") from None
+
+
 def call_from_object(obj: Any, what: str, call_id: str | None = None) -> ToolCall:
-    """A ``{"name", "arguments"|"parameters"}`` object (or OpenAI ``{"function": {...}}``)."""
+    """A ``{"name", "arguments"|"parameters"}`` object (or OpenAI ``{"function": {...}}``,
+    or Cohere's ``{"tool_name", "parameters"}``)."""
     if not isinstance(obj, dict):
         raise ToolCallSyntaxError(f"{what} must be a JSON object, found {type(obj).__name__}")
     if isinstance(obj.get("function"), dict):
         call_id = obj.get("id") if isinstance(obj.get("id"), str) else call_id
         obj = obj["function"]
-    name = obj.get("name")
+    name = obj.get("name", obj.get("tool_name"))
     if not isinstance(name, str) or not name.strip():
         raise ToolCallSyntaxError(f"{what} has no function name")
     raw_args = obj["arguments"] if "arguments" in obj else obj.get("parameters")
@@ -56,4 +72,4 @@ def looks_like_call(obj: Any) -> bool:
         return False
     if isinstance(obj.get("function"), dict):
         return "name" in obj["function"]
-    return isinstance(obj.get("name"), str) and ("arguments" in obj or "parameters" in obj)
+    return isinstance(obj.get("name", obj.get("tool_name")), str) and ("arguments" in obj or "parameters" in obj)
