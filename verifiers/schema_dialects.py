@@ -299,6 +299,9 @@ def _node(schema: Any, path: tuple[str, ...], ctx: _Context, depth: int, ref_dep
         if properties or "properties" in schema:
             out["properties"] = properties
         additional = schema.get("additionalProperties")
+        if additional is not None and not isinstance(additional, (Mapping, str, bool)):
+            ctx.note((*path, "additionalProperties"), f"additionalProperties {additional!r:.40} is not a schema; ignored")
+            additional = None  # read as absent, so the top level is closed as any other
         if isinstance(additional, (Mapping, str)):
             out["additionalProperties"] = _node(additional, (*path, "additionalProperties"), ctx, depth + 1, ref_depth)
         elif isinstance(additional, bool):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -181,6 +181,7 @@ _junk = st.recursive(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_junk)
+@example({"additionalProperties": [], "required": "string"})  # found by hypothesis: a non-schema additionalProperties
 def test_any_input_becomes_a_valid_closed_object_schema_and_is_a_fixed_point(junk):
     result = strict_schema(junk)
     Draft202012Validator.check_schema(result.schema)
