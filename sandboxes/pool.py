@@ -1,7 +1,8 @@
 """A warm pool: started sandboxes kept per mounted states folder and reused across checks, so a check
 costs a message and a copy of the state, not a container start. Each check starts from a
-pristine copy of the state (the agent resets /work and /tmp and kills leftovers), so
-nothing leaks from one check into the next."""
+fresh work dir holding its state (the agent gives it new tmpfs mounts, or empties them with
+privileges commands never have, and kills leftovers), so nothing leaks from one check into the
+next. States are built in sandboxes of their own (``fresh``), never in warm ones."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ class WarmPool:
         self._idle: OrderedDict[Path, list[Sandbox]] = OrderedDict()
         self._lock = threading.Lock()
         self._busy: set[Sandbox] = set()
-        self.started = 0
+        self.started = 0  # warm sandboxes started for checks
+        self.fresh_started = 0  # sandboxes started for one state build each
         self.reused = 0
         _POOLS.add(self)
 
@@ -40,6 +42,20 @@ class WarmPool:
             yield box
         finally:
             self._give_back(state_dir, box)
+
+    @contextmanager
+    def fresh(self, state_dir: Path) -> Iterator[Sandbox]:
+        """A newly started sandbox that no check has used, closed afterwards (for state builds)."""
+        self.fresh_started += 1
+        box = self.start(state_dir, self.limits)
+        with self._lock:
+            self._busy.add(box)
+        try:
+            yield box
+        finally:
+            with self._lock:
+                self._busy.discard(box)
+            box.close()
 
     def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None,
               state: str | None = None) -> CheckResult:
