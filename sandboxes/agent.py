@@ -371,17 +371,51 @@ def _entry(st, dirfd, name):
     if kind == stat.S_IFDIR:
         return b"d:%o" % mode
     if kind == stat.S_IFREG:
-        digest = hashlib.sha256()
         try:
             fd = _open_regular(name, dirfd)
         except OSError:
             return b"f:%o:unreadable" % mode
-        with os.fdopen(fd, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return b"f:%o:%s" % (mode, digest.hexdigest()[:32].encode())
+        try:
+            return b"f:%o:%s" % (mode, _content_hash(fd, os.fstat(fd).st_size)[:32].encode())
+        finally:
+            os.close(fd)
     letter = {stat.S_IFIFO: b"p", stat.S_IFSOCK: b"s", stat.S_IFCHR: b"c", stat.S_IFBLK: b"b"}.get(kind, b"o")
     return letter + b":%o" % mode
+
+
+BLOCK = 1 << 16
+ZERO_BLOCK = bytes(BLOCK)
+
+
+def _content_hash(fd, size):
+    """A hash of a file's bytes that costs what the file stores, not its apparent size: runs
+    of zero blocks (holes, or zeros written out) count as one token, found through SEEK_DATA
+    without reading holes. Equal bytes give equal hashes however sparse the file is."""
+    digest = hashlib.sha256(b"%d;" % size)
+    zeros = pos = 0
+    while pos < size:
+        try:
+            data_at = os.lseek(fd, pos, os.SEEK_DATA)
+        except OSError as exc:
+            data_at = size if exc.errno == errno.ENXIO else pos  # ENXIO: only a hole is left
+        skip = (min(data_at, size) - pos) // BLOCK
+        zeros, pos = zeros + skip, pos + skip * BLOCK
+        if pos >= size:
+            break
+        block = os.pread(fd, min(BLOCK, size - pos), pos)
+        if not block:
+            break
+        if block == ZERO_BLOCK:
+            zeros += 1
+        else:
+            if zeros:
+                digest.update(b"z%d;" % zeros)
+                zeros = 0
+            digest.update(b"d" + hashlib.sha256(block).digest())
+        pos += len(block)
+    if zeros:
+        digest.update(b"z%d;" % zeros)
+    return digest.hexdigest()
 
 
 def _text(raw):
