@@ -318,10 +318,11 @@ def _own(path, member):
     os.utime(path, ns=(int(member.mtime * 1e9),) * 2, follow_symlinks=False)
 
 
-def _walk(root):
+def _walk(root, unreadable=None):
     """Every entry below ``root`` in a fixed order, as (relative path, lstat, parent dir fd).
     Iterative and descriptor-relative: depth and path length do not matter, links are not
-    followed. The parent descriptor is only valid until the next entry."""
+    followed. The parent descriptor is only valid until the next entry. Folders that cannot
+    be opened (descriptors run out) are added to ``unreadable``, never skipped in silence."""
     top = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     stack = [(top, b"", iter(sorted(os.listdir(top))))]
     try:
@@ -331,24 +332,22 @@ def _walk(root):
             if name is None:
                 os.close(stack.pop()[0])
                 continue
-            raw = os.fsencode(name)
-            rel = prefix + raw
+            rel = prefix + os.fsencode(name)
             try:
                 st = os.lstat(name, dir_fd=dirfd)
             except OSError:
-                continue
+                continue  # removed meanwhile: nothing runs during a walk, so never in practice
             yield rel, st, dirfd, name
             if stat.S_ISDIR(st.st_mode):
+                child = None
                 try:
                     child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dirfd)
+                    stack.append((child, rel + b"/", iter(sorted(os.listdir(child)))))
                 except OSError:
-                    continue
-                try:
-                    names = iter(sorted(os.listdir(child)))
-                except OSError:
-                    os.close(child)
-                    continue
-                stack.append((child, rel + b"/", names))
+                    if child is not None:
+                        os.close(child)
+                    if unreadable is not None:
+                        unreadable.append(rel)
     finally:
         for entry in stack:
             os.close(entry[0])
@@ -429,12 +428,15 @@ def _digest():
     total = hashlib.sha256()
     listed = {}
     count = 0
-    for rel, st, dirfd, name in _walk(WORK):
+    unreadable = []
+    for rel, st, dirfd, name in _walk(WORK, unreadable):
         entry = _entry(st, dirfd, name)
         total.update(rel + b"\t" + entry + b"\n")
         count += 1
         if count <= MAX_DIGEST_FILES:
             listed[_text(rel)] = _text(entry)
+    for rel in unreadable:
+        total.update(rel + b"\t!unreadable\n")
     return total.hexdigest(), listed, count
 
 
@@ -486,9 +488,10 @@ def _export(limit):
     refused = []
     size = 0
     seen = {}
+    unreadable = []
     with tarfile.open(fileobj=buf, mode="w:", format=tarfile.GNU_FORMAT, encoding="utf-8",
                       errors="surrogateescape") as tar:
-        for rel, st, dirfd, name in _walk(WORK):
+        for rel, st, dirfd, name in _walk(WORK, unreadable):
             shown = _text(rel)
             if len(rel) > MAX_STATE_PATH:
                 refused.append("%s...: a path longer than %d bytes" % (shown[:80], MAX_STATE_PATH))
@@ -525,6 +528,7 @@ def _export(limit):
                 refused.append("%s: %s cannot be kept in a state" % (shown, what))
                 continue
             tar.addfile(info)
+    refused += ["%s: the folder cannot be read" % _text(rel) for rel in unreadable]
     return buf.getvalue(), refused
 
 
