@@ -2,7 +2,8 @@
 costs a message and a copy of the state, not a container start. Each check starts from a
 fresh work dir holding its state (the agent gives it new tmpfs mounts, or empties them with
 privileges commands never have, and kills leftovers), so nothing leaks from one check into the
-next. States are built in sandboxes of their own (``fresh``), never in warm ones."""
+next. States are built in sandboxes kept for builds alone (``builder``): no action ever ran in
+one, so nothing an action does can reach a state, even past the fresh work dir."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class WarmPool:
         self._lock = threading.Lock()
         self._busy: set[Sandbox] = set()
         self.started = 0  # warm sandboxes started for checks
-        self.fresh_started = 0  # sandboxes started for one state build each
+        self.builders_started = 0  # sandboxes started for state builds; they never run a check
+        self._builders: list[Sandbox] = []
         self.reused = 0
         _POOLS.add(self)
 
@@ -44,10 +46,19 @@ class WarmPool:
             self._give_back(state_dir, box)
 
     @contextmanager
-    def fresh(self, state_dir: Path) -> Iterator[Sandbox]:
-        """A newly started sandbox that no check has used, closed afterwards (for state builds)."""
-        self.fresh_started += 1
-        box = self.start(state_dir, self.limits)
+    def builder(self, state_dir: Path) -> Iterator[Sandbox]:
+        """A sandbox that only ever builds states (of ``state_dir``): never one that ran a check."""
+        box = None
+        with self._lock:
+            while self._builders and box is None:
+                candidate = self._builders.pop()
+                if candidate.alive():
+                    box = candidate
+                else:
+                    candidate.close()
+        if box is None:
+            self.builders_started += 1
+            box = self.start(state_dir, self.limits)
         with self._lock:
             self._busy.add(box)
         try:
@@ -55,7 +66,11 @@ class WarmPool:
         finally:
             with self._lock:
                 self._busy.discard(box)
-            box.close()
+                keep = box.alive() and len(self._builders) < 2
+                if keep:
+                    self._builders.append(box)
+            if not keep:
+                box.close()
 
     def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None,
               state: str | None = None) -> CheckResult:
@@ -99,8 +114,9 @@ class WarmPool:
     def close(self) -> None:
         """Close the idle sandboxes (busy ones return and are kept or closed as usual)."""
         with self._lock:
-            boxes = [b for v in self._idle.values() for b in v]
+            boxes = [b for v in self._idle.values() for b in v] + self._builders
             self._idle.clear()
+            self._builders = []
         for box in boxes:
             box.close()
 

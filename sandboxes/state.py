@@ -1,11 +1,11 @@
 """Pivot states as cached, content-addressed work-dir archives.
 
 A state is the work dir after writing the env's files, running its setup commands and
-replaying the trajectory's earlier tool calls. It is built once, in a sandbox started for that
-build alone (never one that ran checks), and stored as ``objects/<sha256>.tar``, named by the
+replaying the trajectory's earlier tool calls. It is built once and stored as ``objects/<sha256>.tar``, named by the
 hash of its bytes; ``keys/<spec key>.json`` records which object a spec (files, setup,
-replayed steps, root file system) built. An object is used only after its bytes hash to its
-name (once per process); one that does not is rebuilt, never used. The host never unpacks a
+replayed steps, root file system) built. Builds run in sandboxes kept for builds (no action
+ever runs in one). An object is used only after its bytes hash to its name (once per process);
+one that does not is rebuilt, never used. The host never unpacks a
 state: the sandbox's agent restores it into each check's fresh work dir, links, modes, empty
 folders and FIFOs as they were (entries that cannot be kept are refused when building, with the
 reason). Only the objects folder is mounted into sandboxes, and closed to the sandbox user.
@@ -86,7 +86,7 @@ class StateCache:
         return self.objects
 
     def get(self, spec: StateSpec, builders: WarmPool, limits: Limits) -> str:
-        """The object name (sha256) of ``spec``'s state, built in a fresh sandbox if missing or corrupt."""
+        """The object name (sha256) of ``spec``'s state, built if missing or corrupt."""
         key = spec.key(self.rootfs_id)
         found = self._load(key)
         if found:
@@ -119,7 +119,7 @@ class StateCache:
 
     def _build(self, key: str, spec: StateSpec, builders: WarmPool, limits: Limits) -> str:
         steps = [Step.shell(c) for c in spec.setup] + list(spec.replay)
-        with builders.fresh(self.mount_dir) as builder:
+        with builders.builder(self.mount_dir) as builder:
             results, archive = builder.build_state(dict(spec.files), steps, limits)
         failed = [(c, r) for c, r in zip(spec.setup, results) if r.exit_code != 0]
         if failed:
