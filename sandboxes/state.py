@@ -112,6 +112,7 @@ class StateCache:
         if actual != name:
             logger.warning("state %s: object %s does not hash to its name (it hashes to %s); rebuilding it",
                            key, name, actual[:16])
+            path.unlink(missing_ok=True)
             return None
         with self._guard:
             self._verified.add(name)
