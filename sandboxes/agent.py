@@ -131,25 +131,50 @@ def _kill_everything_else():
         pass
 
 
+PRLIMIT = "/usr/bin/prlimit"
+LIMITED = (("memory_bytes", resource.RLIMIT_AS, "as"), ("cpu_seconds", resource.RLIMIT_CPU, "cpu"),
+           ("file_bytes", resource.RLIMIT_FSIZE, "fsize"), ("max_processes", resource.RLIMIT_NPROC, "nproc"))
+
+
+def _limit_values(req):
+    """(resource, soft, hard, prlimit name) per limit of a request, within the agent's own hard
+    limits (a limit above them could not be set, and must never be silently skipped)."""
+    values = []
+    for key, res, name in LIMITED:
+        wanted = int(req.get(key) or 0)  # max_processes: only where no cgroup counts processes
+        if not wanted:
+            continue
+        hard = resource.getrlimit(res)[1]
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        top = soft + 1 if res == resource.RLIMIT_CPU else soft  # SIGXCPU first, then SIGKILL
+        values.append((res, soft, top if hard == resource.RLIM_INFINITY else min(top, hard), name))
+    return [*values, (resource.RLIMIT_CORE, 0, 0, "core"), (resource.RLIMIT_MSGQUEUE, 0, 0, "msgqueue")]
+
+
 def _limit(req):
-    memory = int(req.get("memory_bytes") or 0)
-    cpu = int(req.get("cpu_seconds") or 0)
-    fsize = int(req.get("file_bytes") or 0)
-    nproc = int(req.get("max_processes") or 0)  # only where no cgroup holds the process count
-    if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    if cpu:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    if fsize:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-    if nproc:
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
+    for res, soft, hard, _ in _limit_values(req):
+        resource.setrlimit(res, (soft, hard))
+
+
+def _command(req):
+    """bash under the command limits, set by prlimit: no Python runs between fork and exec, so
+    commands start on the C library's fast path. Privileges are already settled: the agent holds
+    no ambient capability (exec leaves a non-root user none), or, as root, starts the command as
+    the sandbox user; the seccomp filter is the agent's own, or bubblewrap's, and inherited."""
+    limits = ["--%s=%d:%d" % (name, soft, hard) for _, soft, hard, name in _limit_values(req)]
+    return [PRLIMIT, *limits, "--", "/bin/bash", "-c", req["command"]]
+
+
+def _install_filter():
+    _check_call(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    if Config.seccomp is not None:
+        program = _SockFprog(len(Config.seccomp) // 8, ctypes.addressof(Config.seccomp))
+        _check_call(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
 
 
 def _drop_privileges():
-    """Become the sandbox user with no capability, no way to gain one, and the command filter."""
+    """Become the sandbox user with no capability, no way to gain one, and the command filter
+    (for code that runs in a forked agent: the editor)."""
     if os.getuid() == 0:
         os.setgroups([])
         os.setresgid(Config.gid, Config.gid, Config.gid)
@@ -160,19 +185,7 @@ def _drop_privileges():
             _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
         header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()
         _check_call(_libc.capset(ctypes.byref(header), data), "capset")
-    _check_call(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    if Config.seccomp is not None:
-        program = _SockFprog(len(Config.seccomp) // 8, ctypes.addressof(Config.seccomp))
-        _check_call(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
-
-
-def _sandboxed(req):
-    """preexec_fn for commands: own session, limits, then no privileges."""
-    def apply():
-        os.setsid()
-        _limit(req)
-        _drop_privileges()
-    return apply
+    _install_filter()
 
 
 # -- a fresh work dir per check -------------------------------------------------------------------
@@ -557,13 +570,14 @@ def _result(code, out=b"", err=b"", timed_out=False, truncated=False, started=No
 def _run(req, timeout):
     cap = int(req.get("output_limit") or 65536)
     started = time.monotonic()
+    user = {"user": Config.uid, "group": Config.gid, "extra_groups": []} if os.getuid() == 0 else {}
     try:
         proc = subprocess.Popen(
-            ["/bin/bash", "-c", req["command"]], cwd=WORK, env=ENV, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_sandboxed(req), close_fds=True,
+            _command(req), cwd=WORK, env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True, close_fds=True, **user,
         )
-    except subprocess.SubprocessError as exc:  # the privilege drop failed: never run unconfined
-        raise RuntimeError("cannot confine the command: %s" % exc) from None
+    except subprocess.SubprocessError as exc:  # the switch to the sandbox user failed: never run as root
+        raise RuntimeError("cannot start the command as the sandbox user: %s" % exc) from None
     except (OSError, ValueError) as exc:  # e.g. a command line longer than the kernel takes
         return _result(127, err=("cannot start: %s" % exc).encode())
     buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
@@ -858,6 +872,21 @@ def _configure(req):
         Config.mounts = True
         _cover(STATE)
         _cover(AGENT_DIR)
+    if os.getuid() == 0:
+        _install_filter()  # the agent needs none of what it denies: commands inherit it
+    else:
+        # commands are exec'd by a non-root user: with no ambient, inheritable or bounding
+        # capability left to pass on, they get none (the agent keeps its effective ones)
+        _check_call(_libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities")
+        header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()
+        _check_call(_libc.capget(ctypes.byref(header), data), "capget")
+        for half in data:
+            half.inheritable = 0
+        _check_call(_libc.capset(ctypes.byref(header), data), "capset")
+        for cap in range(64):
+            _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    if not os.access(PRLIMIT, os.X_OK):
+        raise RuntimeError("%s is missing from the sandbox root file system: rebuild it" % PRLIMIT)
     _fresh_work()
     return {"pid": os.getpid(), "uid": os.getuid(), "sandbox_uid": Config.uid,
             "fresh": "tmpfs mounts and an IPC namespace per check" if Config.mounts else

@@ -131,7 +131,11 @@ class CheckResult:
     stopped: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready: output bytes as base64 beside their readable form."""
+        data = asdict(self)
+        for row in data["results"]:
+            row["stdout_b64"] = base64.b64encode(row.pop("stdout_bytes")).decode("ascii")
+        return data
 
 
 @runtime_checkable
