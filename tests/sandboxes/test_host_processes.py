@@ -42,6 +42,7 @@ def crowded_host():
 @pytest.mark.parametrize("domain", ["terminal", "swe"])
 def test_every_shipped_shell_reference_scores_1_on_a_crowded_host(backend, crowded_host, domain):
     pivots = extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
-    report = validate_pivots(pivots, verifier={"name": "shell_exec", "params": {"sandbox": backend}})
+    # without the probe state: what is checked here is the limits, and half the checks suffice
+    report = validate_pivots(pivots, verifier={"name": "shell_exec", "params": {"sandbox": backend, "probe": False}})
     assert report.checked == len(pivots) >= 150
     assert report.ok, [(p.id, v.reason) for p, v in report.failures[:5]]
