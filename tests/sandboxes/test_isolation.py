@@ -40,6 +40,11 @@ def message(*calls: dict) -> dict:
     return {"role": "assistant", "content": None, "tool_calls": list(calls)}
 
 
+def as_action(action: object) -> object:
+    """A bash command as the model would send it; messages and fenced text as they are."""
+    return bash(action) if isinstance(action, str) and not action.startswith("```") else action
+
+
 CLEAN_PROBE = ("cat data.txt; ls -A; ls -A /tmp /dev/shm; ipcs -m -s -q | grep -c '^0x'; cat <(echo procsub); "
                "ps -e --no-headers | wc -l; python3 -c 'b = bytearray(300 * 1024 * 1024); print(len(b))'")
 
@@ -197,9 +202,10 @@ def test_hostile_actions_fail_and_later_honest_checks_are_right(backend, verifie
     started_before = verifier.runtime.pool.started
     for label, action in HOSTILE[attack_class]:
         begun = time.monotonic()
-        verdict = verifier.verify(action, pivot_a())
+        verdict = verifier.verify(as_action(action), pivot_a())
         elapsed = time.monotonic() - begun
         seen = verdict.details.get("action", {})
+        assert seen.get("steps_run", 0) >= 1, (label, verdict.reason)  # it ran: the attack was made
         out = seen.get("stdout", "") + seen.get("stderr", "")
         assert verdict.score == 0.0 and verdict.reason, label
         verdict.reason.encode("utf-8")  # valid UTF-8 whatever the names and bytes
@@ -220,10 +226,11 @@ def test_host_wide_limits_hold_while_another_pivot_is_checked(backend, warmed):
     both = get_verifier("shell_exec", sandbox=backend, timeout=TIMEOUT + 3, concurrency=2)
     actions, pivots = [], []
     for _, action in HOSTILE["host-wide limits"]:
-        actions += [action, bash("cat answer.txt")]
+        actions += [as_action(action), bash("cat answer.txt")]
         pivots += [pivot_a(), pivot_b()]
     verdicts = both.verify_batch(actions, pivots)
     assert [v.score for v in verdicts] == [0.0, 1.0] * len(HOSTILE["host-wide limits"]), [v.reason for v in verdicts]
+    assert all(v.details["action"]["steps_run"] == 1 for v in verdicts[::2]), [v.reason for v in verdicts[::2]]
     assert_later_honest_checks_are_right(backend, both, warmed)
 
 
