@@ -2,8 +2,10 @@
 
 (a) naive: a cold sandbox per check (``docker run`` / a fresh ``bwrap``) that writes the
     files, replays setup and the earlier commands, then runs the candidate;
-(b) pivotrl: the state snapshotted once, warm sandboxes reused, checks run concurrently
-    (``shell_exec.verify_batch``), each from a pristine copy of the state.
+(b) pivotrl: the state built once and stored, warm sandboxes reused, checks run concurrently
+    (``shell_exec.verify_batch``), each in a fresh work dir (new tmpfs mounts, or emptied with
+    privileges) holding the state, commands confined as in production (no capabilities,
+    seccomp, cgroup limits).
 
 Run: ``python -m pivotrl.benchmarks.sandbox_throughput [--quick] [--k 16]``.
 """

@@ -93,6 +93,13 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         info = {**self._info(), "verdict": verdict}
         return self._observation(), float(verdict.score), True, False, info
 
+    def close(self) -> None:
+        """Release what the verifier holds (shell_exec: its share of the warm sandboxes)."""
+        close = getattr(self.verifier, "close", None)
+        if callable(close):
+            close()
+        super().close()
+
     def _observation(self) -> dict[str, Any]:
         # Copies: RL loops append the model's turn to obs["messages"]; the pivot must not change.
         return {"messages": copy.deepcopy(self.pivot.messages), "tools": copy.deepcopy(self.pivot.tools)}

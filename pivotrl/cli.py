@@ -3,6 +3,7 @@ library code only logs."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -291,27 +292,48 @@ def sandbox_build(no_docker: bool, force: bool) -> None:
 
 @sandbox.command("gc")
 def sandbox_gc() -> None:
-    """Remove sandbox containers left behind by a crashed run."""
+    """Remove what sandboxes of dead runs left behind: containers and cgroups whose owner
+    process (pid and start time) on this host is gone. Live runs' sandboxes are left alone."""
+    from pivotrl.sandboxes import cgroups
+    from pivotrl.sandboxes.bwrap_backend import cgroup_support
     from pivotrl.sandboxes.docker_backend import gc
 
+    removed, notes = 0, []
     try:
         removed = gc()
     except PivotRLError as exc:
-        _fail(exc)
-    console.print(f"removed {removed} leftover sandbox container(s)", highlight=False)
+        notes.append(f"containers: {exc}")
+    support = cgroup_support()
+    cgroups_removed = cgroups.gc(support.hierarchy) if support.hierarchy else 0
+    console.print(f"removed {removed} leftover sandbox container(s) and {cgroups_removed} cgroup(s) of dead runs",
+                  highlight=False)
+    for note in notes:
+        err_console.print(f"[yellow]skipped[/] {escape(note)}", soft_wrap=True)
 
 
 @sandbox.command("info")
 @click.option("--backend", type=click.Choice(["auto", "docker", "bwrap"]), default="auto", show_default=True)
-def sandbox_info(backend: str) -> None:
-    """Say which backend would be used, and why."""
-    from pivotrl.sandboxes.choose import choose_backend
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the table.")
+def sandbox_info(backend: str, as_json: bool) -> None:
+    """Say which backend would be used and why, and what isolation holds on it here
+    (whole-sandbox process and memory limits, seccomp, a fresh work dir per check)."""
+    from pivotrl.sandboxes.choose import choose_backend, describe
 
     try:
         choice = choose_backend(backend, build=False)
     except PivotRLError as exc:
         _fail(exc)
+    if as_json:
+        click.echo(json.dumps(describe(choice)))
+        return
     console.print(f"{choice.name}: {choice.reason}", highlight=False, soft_wrap=True)
+    if choice.isolation is not None:
+        table = Table(show_header=True, header_style="bold")
+        for col in ("isolation", "holds", "how"):
+            table.add_column(col)
+        for aspect in choice.isolation.aspects:
+            table.add_row(aspect.name, "yes" if aspect.holds else "[red]NO[/]", escape(aspect.detail))
+        console.print(table)
 
 
 def _add_profiling_commands() -> None:

@@ -1,10 +1,18 @@
-"""bubblewrap backend: the agent in fresh namespaces (no network, own PID 1, non-root
-uid, all capabilities dropped) over the shared root file system, read-only. For machines
-without a Docker daemon, e.g. HPC clusters. Limits are rlimits set per command."""
+"""bubblewrap backend: the agent in fresh namespaces (no network, own PID 1, its own hostname,
+IPC and user namespace) over the shared root file system, read-only, with a read-only /dev. For
+machines without a Docker daemon, e.g. HPC clusters.
+
+The agent keeps a few capabilities inside the sandbox's user namespace (to mount each check a
+new tmpfs and IPC namespace, and to read any file a check leaves); commands drop them all. A
+seccomp filter (``--seccomp``) covers the whole sandbox. Where this process may make cgroups,
+each sandbox gets one with a pids and a memory limit for all its processes together; elsewhere
+the limits are per process and RLIMIT_NPROC, which inside the sandbox's own user namespace
+counts only the sandbox's processes (Linux >= 5.14)."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import selectors
 import shutil
@@ -12,15 +20,20 @@ import subprocess
 from pathlib import Path
 
 from pivotrl.errors import SandboxError
+from pivotrl.sandboxes import cgroups
 from pivotrl.sandboxes.agent_sandbox import AGENT_COMMAND, AGENT_MOUNT, AgentSandbox, agent_dir
-from pivotrl.sandboxes.base import WORKDIR, Limits
+from pivotrl.sandboxes.base import SANDBOX_UID, Limits
 from pivotrl.sandboxes.channel import AgentChannel
+from pivotrl.sandboxes.etc import HOSTNAME, etc_dir
+from pivotrl.sandboxes.image import cache_dir
+from pivotrl.sandboxes.seccomp import agent_filter, command_filter, filter_fd
 
-SANDBOX_UID = 1000
-#: When we are root, bwrap runs as this host uid: inside, uid 1000 then maps to an
-#: unprivileged user, so RLIMIT_NPROC applies (root is exempt from it) and nothing the
-#: sandbox does is done as host root.
+#: When we are root, bwrap runs as this host uid: nothing the sandbox does is done as host root.
 UNPRIVILEGED_HOST_UID = 65534
+#: What the agent keeps inside the sandbox's user namespace; commands keep none of them.
+AGENT_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_CHOWN",
+                      "CAP_KILL", "CAP_SETPCAP")
+JOIN_CGROUP = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
 
 
 def host_uid() -> int:
@@ -35,28 +48,43 @@ def bwrap_available() -> tuple[bool, str]:
     return True, exe
 
 
-def bwrap_command(rootfs: Path, state_dir: Path, limits: Limits) -> list[str]:
-    drop_root: list[str] = []
+@functools.lru_cache(maxsize=1)
+def cgroup_support() -> cgroups.CgroupSupport:
+    return cgroups.find_hierarchy()
+
+
+def bwrap_command(rootfs: Path, state_dir: Path, seccomp_fd: int, cgroup: cgroups.SandboxCgroup | None = None) -> list[str]:
+    prefix: list[str] = []
+    if cgroup is not None:
+        prefix = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *cgroup.procs_files, "--"]
     if os.geteuid() == 0:
         uid = str(UNPRIVILEGED_HOST_UID)
-        drop_root = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+        prefix += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+    etc = etc_dir(cache_dir())
+    masks: list[str] = []
+    for name in ("resolv.conf", "hostname", "hosts"):
+        if (rootfs / "etc" / name).exists():  # a read-only root: only existing files can be covered
+            masks += ["--ro-bind", str(etc / name), f"/etc/{name}"]
+    caps = [arg for cap in AGENT_CAPABILITIES for arg in ("--cap-add", cap)]
     return [
-        *drop_root,
+        *prefix,
         "bwrap",
         "--ro-bind", str(rootfs), "/",
         "--proc", "/proc",
         "--dev", "/dev",
-        "--size", str(limits.work_bytes), "--tmpfs", WORKDIR,
-        "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp",
+        "--remount-ro", "/dev",
         "--ro-bind", str(state_dir), "/state",
-        "--ro-bind", str(agent_dir()), AGENT_MOUNT,
+        "--ro-bind", str(agent_dir(cache_dir(), host_uid())), AGENT_MOUNT,
+        *masks,
         "--unshare-all",
+        "--hostname", HOSTNAME,
         "--die-with-parent",
         "--new-session",
         "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-        "--cap-drop", "ALL",
+        *caps,
+        "--seccomp", str(seccomp_fd),
         "--as-pid-1",
-        "--chdir", WORKDIR,
+        "--chdir", "/",
         "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
         *AGENT_COMMAND,
     ]
@@ -74,10 +102,27 @@ class BwrapSandbox(AgentSandbox):
             if not (rootfs / mountpoint).is_dir():
                 raise SandboxError(f"{rootfs} is not a pivotrl root file system (no /{mountpoint}); "
                                    "run `pivotrl sandbox build`")
-        self._proc = subprocess.Popen(
-            bwrap_command(rootfs, state_dir, self.limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True,
-        )
+        self._cgroup: cgroups.SandboxCgroup | None = None
+        support = cgroup_support()
+        if support.hierarchy is not None:
+            try:
+                self._cgroup = cgroups.SandboxCgroup(support.hierarchy, self.limits.sandbox_processes,
+                                                     self.limits.sandbox_memory)
+            except OSError as exc:
+                raise SandboxError(f"cannot make the sandbox's cgroup: {exc}") from None
+        self.nproc_rlimit = self._cgroup is None
+        fd = filter_fd(agent_filter())
+        try:
+            self._proc = subprocess.Popen(
+                bwrap_command(rootfs, state_dir, fd, self._cgroup), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True, pass_fds=(fd,),
+            )
+        except OSError as exc:
+            if self._cgroup is not None:
+                self._cgroup.remove()
+            raise SandboxError(f"cannot start bubblewrap: {exc}") from None
+        finally:
+            os.close(fd)
         assert self._proc.stdin and self._proc.stdout
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._proc.stdout.fileno(), selectors.EVENT_READ)
@@ -93,7 +138,7 @@ class BwrapSandbox(AgentSandbox):
             return os.read(stdout.fileno(), size)
 
         try:
-            self._connect(AgentChannel(write, read))
+            self._connect(AgentChannel(write, read), command_filter())
         except SandboxError as exc:
             err = self._stderr_tail()
             self.close()
@@ -110,7 +155,11 @@ class BwrapSandbox(AgentSandbox):
     def _teardown(self) -> None:
         # Kill first: the EOF wakes any thread still waiting on this sandbox's answer. The
         # selector and pipes are left to the garbage collector for the same reason.
-        if self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, 9)
-        self._proc.wait(timeout=5)
+        try:
+            if self._proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._proc.pid, 9)
+            self._proc.wait(timeout=5)
+        finally:
+            if self._cgroup is not None:
+                self._cgroup.remove()

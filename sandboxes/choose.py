@@ -1,5 +1,6 @@
-"""Pick a backend: ``auto`` takes Docker whenever a daemon answers and its image can be
-had, else bubblewrap; the choice and the reason are reported, never silent."""
+"""Pick a backend: ``auto`` takes the first of Docker and bubblewrap that works here and
+whose isolation fully holds (whole-sandbox limits, seccomp), else the first that works, with
+what does not hold in its reason; the choice and the reason are reported, never silent."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from pivotrl.errors import SandboxError
 from pivotrl.sandboxes.base import Limits, Sandbox
+from pivotrl.sandboxes.isolation import IsolationReport
 
 logger = logging.getLogger(__name__)
 BACKENDS = ("auto", "docker", "bwrap")
@@ -22,11 +24,14 @@ class BackendChoice:
     reason: str
     factory: Callable[[Path, Limits], Sandbox]  # (state dir, limits) -> a started sandbox
     rootfs: Path
+    isolation: IsolationReport | None = None
 
 
 def _docker_choice(build: bool) -> BackendChoice:
     from pivotrl.sandboxes.docker_backend import DockerSandbox, docker_client
     from pivotrl.sandboxes.image import build_rootfs, ensure_image, image_tag, rootfs_path
+    from pivotrl.sandboxes.isolation import docker_report
+    from pivotrl.sandboxes.seccomp import command_filter, seccomp_available
 
     client = docker_client()
     try:
@@ -38,19 +43,26 @@ def _docker_choice(build: bool) -> BackendChoice:
         rootfs, _ = build_rootfs()
         image, _ = ensure_image(client, rootfs)
 
-    def factory(state_dir: Path, limits: Limits) -> Sandbox:
-        return DockerSandbox(image, state_dir, limits, client=client)
+    seccomp = command_filter() if seccomp_available()[0] else None
 
-    return BackendChoice("docker", f"a Docker daemon answers; image {image}", factory, rootfs)
+    def factory(state_dir: Path, limits: Limits) -> Sandbox:
+        return DockerSandbox(image, state_dir, limits, client=client, seccomp=seccomp)
+
+    return BackendChoice("docker", f"a Docker daemon answers; image {image}", factory, rootfs, docker_report(client))
 
 
 def _bwrap_choice(build: bool) -> BackendChoice:
     from pivotrl.sandboxes.bwrap_backend import BwrapSandbox, bwrap_available
     from pivotrl.sandboxes.image import build_rootfs, rootfs_path
+    from pivotrl.sandboxes.isolation import bwrap_report
+    from pivotrl.sandboxes.seccomp import seccomp_available
 
     ok, detail = bwrap_available()
     if not ok:
         raise SandboxError(detail)
+    filtered, why = seccomp_available()
+    if not filtered:
+        raise SandboxError(f"the bubblewrap backend needs a seccomp filter: {why}")
     rootfs = rootfs_path()
     if not (rootfs / ".pivotrl-complete").exists():
         if not build:
@@ -60,7 +72,8 @@ def _bwrap_choice(build: bool) -> BackendChoice:
     def factory(state_dir: Path, limits: Limits) -> Sandbox:
         return BwrapSandbox(rootfs, state_dir, limits)
 
-    return BackendChoice("bwrap", f"bubblewrap at {detail}; root file system {rootfs}", factory, rootfs)
+    return BackendChoice("bwrap", f"bubblewrap at {detail}; root file system {rootfs}", factory, rootfs,
+                         bwrap_report())
 
 
 def choose_backend(name: str = "auto", *, build: bool = True) -> BackendChoice:
@@ -73,17 +86,28 @@ def choose_backend(name: str = "auto", *, build: bool = True) -> BackendChoice:
     if name == "bwrap":
         return _bwrap_choice(build)
     problems: list[str] = []
+    working: list[BackendChoice] = []
     for option in (_docker_choice, _bwrap_choice):
         try:
             choice = option(build)
         except SandboxError as exc:
             problems.append(str(exc))
             continue
-        reason = choice.reason + (f" (docker unavailable: {problems[0]})" if problems else "")
-        logger.info("sandbox backend: %s (%s)", choice.name, reason)
-        return BackendChoice(choice.name, reason, choice.factory, choice.rootfs)
+        if choice.isolation is None or choice.isolation.safe:
+            reason = choice.reason + (f" (passed over: {'; '.join(problems)})" if problems else "")
+            logger.info("sandbox backend: %s (%s)", choice.name, reason)
+            return BackendChoice(choice.name, reason, choice.factory, choice.rootfs, choice.isolation)
+        gaps = "; ".join(choice.isolation.gaps())
+        problems.append(f"{choice.name}'s isolation does not fully hold here ({gaps})")
+        working.append(choice)
+    if working:
+        choice = working[0]
+        reason = f"{choice.reason}; WARNING: {'; '.join(problems)}"
+        logger.warning("sandbox backend: %s, with weaker isolation: %s", choice.name, reason)
+        return BackendChoice(choice.name, reason, choice.factory, choice.rootfs, choice.isolation)
     raise SandboxError("no sandbox backend works here: " + "; ".join(problems))
 
 
 def describe(choice: BackendChoice) -> dict[str, Any]:
-    return {"backend": choice.name, "reason": choice.reason, "rootfs": str(choice.rootfs)}
+    return {"backend": choice.name, "reason": choice.reason, "rootfs": str(choice.rootfs),
+            "isolation": choice.isolation.to_dict() if choice.isolation else None}

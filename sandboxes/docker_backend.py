@@ -1,24 +1,51 @@
 """Docker backend: one container per warm sandbox, the agent as PID 1, talking over the
-container's attached stdin/stdout. Containers are labelled, auto-removed when the agent
-exits (it exits when our end of the stream closes, also when this process dies), and
-force-removed on close; ``gc()`` removes leftovers of a crashed run."""
+container's attached stdin/stdout. The agent is the container's root with six capabilities (to
+empty the work dir, /tmp, /dev/shm and IPC between checks, and to become the sandbox user);
+commands run as the sandbox user with none, Docker's seccomp profile and ours. The container's
+cgroup limits its memory and process count as a whole.
+
+Containers are labelled with their owner (pid and start time) and host, auto-removed when the
+agent exits (it exits when our end of the stream closes, also when this process dies), and
+force-removed on close; ``gc()`` removes those of runs that are no longer alive."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import socket
 import struct
+from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import SandboxError
 from pivotrl.sandboxes.agent_sandbox import AGENT_COMMAND, AGENT_MOUNT, AgentSandbox, agent_dir
-from pivotrl.sandboxes.base import WORKDIR, Limits
+from pivotrl.sandboxes.base import SANDBOX_UID, WORKDIR, Limits
+from pivotrl.sandboxes.cgroups import owner_alive, owner_tag
 from pivotrl.sandboxes.channel import AgentChannel
+from pivotrl.sandboxes.etc import HOSTNAME, etc_dir
+from pivotrl.sandboxes.image import cache_dir
 
+logger = logging.getLogger(__name__)
 LABEL = "pivotrl.sandbox"
-SANDBOX_USER = "1000:1000"
+#: The agent's capabilities: empty what a check left whatever its modes (DAC_OVERRIDE, FOWNER),
+#: give the work dir back to the sandbox user (CHOWN), kill leftovers (KILL), become the
+#: sandbox user (SETUID, SETGID).
+AGENT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETUID", "SETGID"]
+
+
+def boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return "unknown"
+
+
+def owner_labels() -> dict[str, str]:
+    """Who made a container: host, boot, process (pid and start time), so gc can tell dead runs."""
+    return {LABEL: "1", f"{LABEL}.owner": str(os.getpid()), f"{LABEL}.owner_tag": owner_tag(),
+            f"{LABEL}.host": socket.gethostname(), f"{LABEL}.boot": boot_id()}
 
 
 def docker_client(timeout: int = 30) -> Any:
@@ -70,35 +97,43 @@ class DockerSandbox(AgentSandbox):
     backend = "docker"
 
     def __init__(self, image: str, state_dir: os.PathLike[str] | str, limits: Limits | None = None,
-                 client: Any = None) -> None:
+                 client: Any = None, seccomp: bytes | None = None, labels: dict[str, str] | None = None) -> None:
         super().__init__(limits)
         self._client = client or docker_client()
         limits = self.limits
         api = self._client.api
+        uid = SANDBOX_UID
         try:
             host_config = api.create_host_config(
                 auto_remove=True,
                 network_mode="none",
                 cap_drop=["ALL"],
+                cap_add=AGENT_CAPABILITIES,
                 security_opt=["no-new-privileges"],
                 read_only=True,
-                tmpfs={WORKDIR: f"uid=1000,gid=1000,mode=0755,exec,size={limits.work_bytes}",
-                       "/tmp": "uid=1000,gid=1000,mode=1777,size=64m"},
-                mem_limit=limits.memory_bytes * 2,
-                memswap_limit=limits.memory_bytes * 2,
-                pids_limit=limits.max_processes * 2,
+                tmpfs={WORKDIR: f"uid={uid},gid={uid},mode=0755,exec,size={limits.work_bytes},"
+                                f"nr_inodes={limits.work_inodes}",
+                       "/tmp": f"mode=1777,exec,size={limits.tmp_bytes},nr_inodes={limits.work_inodes}"},
+                shm_size=limits.shm_bytes,
+                # shared memory no process holds goes at once; the agent removes the rest per check
+                sysctls={"kernel.shm_rmid_forced": "1"},
+                mem_limit=limits.sandbox_memory,
+                memswap_limit=limits.sandbox_memory,
+                pids_limit=limits.sandbox_processes,
                 nano_cpus=int(limits.cpus * 1e9),
-                binds={str(agent_dir()): {"bind": AGENT_MOUNT, "mode": "ro"},
-                       str(state_dir): {"bind": "/state", "mode": "ro"}},
+                binds={str(agent_dir(cache_dir(), None)): {"bind": AGENT_MOUNT, "mode": "ro"},
+                       str(state_dir): {"bind": "/state", "mode": "ro"},
+                       str(etc_dir(cache_dir()) / "resolv.conf"): {"bind": "/etc/resolv.conf", "mode": "ro"}},
             )
             config = api.create_container_config(
                 image,
                 AGENT_COMMAND,
                 stdin_open=True,
-                user=SANDBOX_USER,
-                working_dir=WORKDIR,
+                user="0:0",
+                hostname=HOSTNAME,
+                working_dir="/",
                 network_disabled=True,
-                labels={LABEL: "1", f"{LABEL}.owner": str(os.getpid())},
+                labels={**owner_labels(), **(labels or {})},
                 host_config=host_config,
             )
             # The SDK has no parameter for it: when our end of the stream closes (a crash
@@ -113,7 +148,7 @@ class DockerSandbox(AgentSandbox):
             self._sock: socket.socket = attached._sock
             self._container.start()
             demux = _Demux(self._sock)
-            self._connect(AgentChannel(self._sock.sendall, demux.read))
+            self._connect(AgentChannel(self._sock.sendall, demux.read), seccomp)
         except Exception as exc:
             self.close()
             raise SandboxError(f"docker sandbox did not start: {exc}") from None
@@ -131,14 +166,41 @@ class DockerSandbox(AgentSandbox):
             self._sock.close()
 
 
-def gc(client: Any = None) -> int:
-    """Remove every pivotrl sandbox container (left by a crashed run); returns the count."""
+def belongs_to_dead_run(labels: dict[str, str]) -> bool:
+    """Whether a container's owner is gone: made on this host, and its process (pid and start
+    time) is not running or the machine rebooted since. Another host's containers are never ours
+    to judge."""
+    if labels.get(f"{LABEL}.host", socket.gethostname()) != socket.gethostname():
+        return False
+    if labels.get(f"{LABEL}.boot", boot_id()) != boot_id():
+        return True
+    tag = labels.get(f"{LABEL}.owner_tag")
+    if tag:
+        return not owner_alive(tag)
+    pid = labels.get(f"{LABEL}.owner", "")
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def gc(client: Any = None, labels: dict[str, str] | None = None) -> int:
+    """Remove the sandbox containers of runs that are no longer alive (``labels``: only those
+    that carry these labels too); returns the count. Live runs' containers are left alone."""
     client = client or docker_client()
+    wanted = [LABEL] + [f"{k}={v}" for k, v in (labels or {}).items()]
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
+    for container in client.containers.list(all=True, filters={"label": wanted}):
+        if not belongs_to_dead_run(container.labels or {}):
+            continue
         try:
             container.remove(force=True)
             removed += 1
         except Exception:
-            pass
+            logger.info("could not remove the sandbox container %s", container.short_id, exc_info=True)
     return removed

@@ -1,7 +1,9 @@
 """A warm pool: started sandboxes kept per mounted states folder and reused across checks, so a check
 costs a message and a copy of the state, not a container start. Each check starts from a
-pristine copy of the state (the agent resets /work and /tmp and kills leftovers), so
-nothing leaks from one check into the next."""
+fresh work dir holding its state (the agent gives it new tmpfs mounts, or empties them with
+privileges commands never have, and kills leftovers), so nothing leaks from one check into the
+next. States are built in sandboxes kept for builds alone (``builder``): no action ever ran in
+one, so nothing an action does can reach a state, even past the fresh work dir."""
 
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ class WarmPool:
         self._idle: OrderedDict[Path, list[Sandbox]] = OrderedDict()
         self._lock = threading.Lock()
         self._busy: set[Sandbox] = set()
-        self.started = 0
+        self.started = 0  # warm sandboxes started for checks
+        self.builders_started = 0  # sandboxes started for state builds; they never run a check
+        self._builders: list[Sandbox] = []
         self.reused = 0
         _POOLS.add(self)
 
@@ -40,6 +44,33 @@ class WarmPool:
             yield box
         finally:
             self._give_back(state_dir, box)
+
+    @contextmanager
+    def builder(self, state_dir: Path) -> Iterator[Sandbox]:
+        """A sandbox that only ever builds states (of ``state_dir``): never one that ran a check."""
+        box = None
+        with self._lock:
+            while self._builders and box is None:
+                candidate = self._builders.pop()
+                if candidate.alive():
+                    box = candidate
+                else:
+                    candidate.close()
+        if box is None:
+            self.builders_started += 1
+            box = self.start(state_dir, self.limits)
+        with self._lock:
+            self._busy.add(box)
+        try:
+            yield box
+        finally:
+            with self._lock:
+                self._busy.discard(box)
+                keep = box.alive() and len(self._builders) < 2
+                if keep:
+                    self._builders.append(box)
+            if not keep:
+                box.close()
 
     def check(self, state_dir: Path, steps: Sequence[Step], limits: Limits | None = None,
               state: str | None = None) -> CheckResult:
@@ -83,8 +114,9 @@ class WarmPool:
     def close(self) -> None:
         """Close the idle sandboxes (busy ones return and are kept or closed as usual)."""
         with self._lock:
-            boxes = [b for v in self._idle.values() for b in v]
+            boxes = [b for v in self._idle.values() for b in v] + self._builders
             self._idle.clear()
+            self._builders = []
         for box in boxes:
             box.close()
 

@@ -1,10 +1,11 @@
 """One sandbox runtime per backend and process: the chosen backend, its warm pool and its
-state cache, shared by every verifier and environment that asks for that backend."""
+state cache, shared by every verifier and environment that asks for that backend. Users
+``acquire`` it and ``release`` it when they close; the last release stops the warm sandboxes."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pivotrl.sandboxes.base import CheckResult, Limits, Step
 from pivotrl.sandboxes.choose import BackendChoice, choose_backend
@@ -18,16 +19,31 @@ class Runtime:
     choice: BackendChoice
     pool: WarmPool
     states: StateCache
+    users: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def state_key(self, spec: StateSpec, limits: Limits) -> str:
         return self.states.get(spec, self.pool, limits)
 
     def check_state(self, key: str, steps: list[Step], limits: Limits) -> CheckResult:
-        """One check from snapshot ``key`` on any warm sandbox: they all mount every snapshot."""
-        return self.pool.check(self.states.root, steps, limits, state=key)
+        """One check from state ``key`` on any warm sandbox: they all mount every state."""
+        return self.pool.check(self.states.mount_dir, steps, limits, state=key)
 
     def check(self, spec: StateSpec, steps: list[Step], limits: Limits) -> CheckResult:
         return self.check_state(self.state_key(spec, limits), steps, limits)
+
+    def acquire(self) -> None:
+        with self._lock:
+            self.users += 1
+
+    def release(self) -> None:
+        """One user is done; when none is left, the warm sandboxes are stopped (a later check
+        starts new ones)."""
+        with self._lock:
+            self.users = max(0, self.users - 1)
+            last = self.users == 0
+        if last:
+            self.pool.close()
 
 
 _runtimes: dict[str, Runtime] = {}
@@ -38,11 +54,11 @@ def get_runtime(backend: str = "auto", *, max_idle: int = 8) -> Runtime:
     with _lock:
         if backend not in _runtimes:
             choice = choose_backend(backend)
-            # Docker maps the sandbox user to host uid 1000; bubblewrap to host_uid().
             from pivotrl.sandboxes.bwrap_backend import host_uid
 
-            owner = 1000 if choice.name == "docker" else host_uid()
+            # bubblewrap's agent reads the states as host_uid(); Docker's is the container's root
+            owner = host_uid() if choice.name == "bwrap" else None
             runtime = Runtime(choice, WarmPool(choice.factory, max_idle=max_idle),
-                              StateCache(cache_dir() / "states" / choice.name, rootfs_id(), owner_uid=owner))
+                              StateCache(cache_dir() / "snapshots" / choice.name, rootfs_id(), owner_uid=owner))
             _runtimes[backend] = _runtimes[choice.name] = runtime
         return _runtimes[backend]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages pivotrl needs on a fresh Debian machine, and a running Docker daemon:
 #   python3-venv (the project's virtual environment), docker.io (the default sandbox),
-#   debootstrap (builds the sandbox root file system), bubblewrap (the no-daemon sandbox).
+#   debootstrap (builds the sandbox root file system), bubblewrap (the no-daemon sandbox),
+#   libseccomp2 (compiles the sandboxes' seccomp filters; pyseccomp loads it).
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || missing+=(libseccomp2)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then

@@ -4,7 +4,9 @@ leave). Shell commands and ``str_replace_editor`` calls both run inside the sand
 
 The pivot state is the env's files and setup plus the trajectory's earlier tool calls,
 replayed once and cached; the reference runs once per pivot; candidates run concurrently
-on warm sandboxes, each from a pristine copy of the state.
+on warm sandboxes, each from a fresh work dir holding the state. An action runs at most
+``max_steps`` steps within ``time_budget`` seconds and stops at its first timeout. Output is
+compared as the bytes the commands wrote; reasons show it as valid UTF-8.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from pivotrl.errors import SandboxError, VerifierError
 from pivotrl.sandboxes import CheckResult, Limits, StateSpec, Step, get_runtime
+from pivotrl.sandboxes.base import shown
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
@@ -83,7 +87,10 @@ def state_spec(pivot: PivotLike, shell_tools: tuple[str, ...] = SHELL_TOOLS,
 
 class ShellExecVerifier(BaseVerifier):
     """Parameters: ``sandbox`` (auto | docker | bwrap), ``timeout`` and ``output_limit`` per
-    command, ``compare`` (which effects must agree: any of exit_code, stdout, files),
+    command, ``max_steps`` and ``time_budget`` per action (an action with more steps is
+    rejected unrun; one that uses up its budget or has a step time out stops there and is
+    rejected; a pivot whose reference needs more gets what the reference needs), ``compare``
+    (which effects must agree: any of exit_code, stdout, files),
     ``line_order`` (auto | strict | ignore), ``strip_trailing_whitespace``, ``concurrency``
     for the batch path, ``probe``: an action that agrees on the pivot state must also agree on a
     probe state (text files wrapped in marker lines, a new file in every folder), so printing the reference's output from
@@ -96,23 +103,28 @@ class ShellExecVerifier(BaseVerifier):
     def __init__(self, sandbox: str = "auto", timeout: float = 10.0, output_limit: int = 64 * 1024,
                  compare: tuple[str, ...] | list[str] = ("exit_code", "stdout", "files"), line_order: str = "auto",
                  strip_trailing_whitespace: bool = True, concurrency: int | None = None, memory_mb: int = 512,
-                 probe: bool = True) -> None:
+                 probe: bool = True, max_steps: int = 32, time_budget: float = 60.0) -> None:
         unknown = set(compare) - {"exit_code", "stdout", "files"}
         if unknown or not compare:
             raise VerifierError(f"shell_exec compare takes exit_code, stdout, files; got {list(compare)}")
+        if int(max_steps) < 1 or not float(time_budget) > 0:
+            raise VerifierError(f"shell_exec needs max_steps >= 1 and time_budget > 0; got {max_steps}, {time_budget}")
         if line_order not in ("auto", "strict", "ignore"):
             raise VerifierError(f"line_order must be auto, strict or ignore, got {line_order!r}")
         self.sandbox = sandbox
         self.compare = tuple(compare)
         self.probe = bool(probe)
         self.policy = OutputPolicy(strip_trailing_whitespace, line_order)
+        self.max_steps, self.time_budget = int(max_steps), float(time_budget)
         self.limits = Limits(timeout=float(timeout), output_limit=int(output_limit),
-                             memory_bytes=int(memory_mb) * 1024 * 1024)
+                             memory_bytes=int(memory_mb) * 1024 * 1024, time_budget=self.time_budget)
         self._timeout, self._output_limit, self._memory_mb = float(timeout), int(output_limit), int(memory_mb)
         try:
             self.runtime = get_runtime(sandbox)  # fails here, at construction, when no backend works
         except SandboxError as exc:
             raise VerifierError(f"shell_exec needs a sandbox: {exc}") from None
+        self.runtime.acquire()
+        self._closed = False
         if concurrency is None:
             # Measured on 2 cores (benchmarks/sandbox_throughput): Docker checks scale to the
             # core count; bubblewrap checks run fastest one at a time.
@@ -135,13 +147,30 @@ class ShellExecVerifier(BaseVerifier):
             out["line_order"] = self.policy.line_order
         if not self.probe:
             out["probe"] = False
+        if self.max_steps != 32:
+            out["max_steps"] = self.max_steps
+        if self.time_budget != 60.0:
+            out["time_budget"] = self.time_budget
         return out
+
+    def close(self) -> None:
+        """Give back this verifier's share of the sandbox runtime; when no verifier or env of
+        this process uses it any more, its warm sandboxes (containers) are stopped."""
+        if not self._closed:
+            self._closed = True
+            self.runtime.release()
 
     @property
     def backend(self) -> str:
         return self.runtime.choice.name
 
-    def _run(self, spec: StateSpec, steps: list[Step]) -> CheckResult:
+    def _limits_for(self, ref_steps: list[Step]) -> Limits:
+        """The action's limits: the configured budget, or what the reference itself may need."""
+        need = len(ref_steps) * self.limits.timeout
+        return self.limits if need <= self.time_budget else replace(self.limits, time_budget=need)
+
+    def _run(self, spec: StateSpec, steps: list[Step], limits: Limits | None = None) -> CheckResult:
+        limits = limits or self.limits
         try:
             state = self.runtime.state_key(spec, self.limits)
         except SandboxError as exc:
@@ -150,7 +179,7 @@ class ShellExecVerifier(BaseVerifier):
             if self._cancelled.is_set():
                 raise VerifierError("verification was cancelled")
             try:
-                result = self.runtime.check_state(state, steps, self.limits)
+                result = self.runtime.check_state(state, steps, limits)
                 self.stats["checks"] += 1
                 return result
             except SandboxError as exc:
@@ -165,7 +194,7 @@ class ShellExecVerifier(BaseVerifier):
         with self._ref_lock:
             cached = self._references.get(key)
         if cached is None:
-            cached = self._run(spec, steps)
+            cached = self._run(spec, steps, self._limits_for(steps))
             with self._ref_lock:
                 self._references[key] = cached
         return cached
@@ -185,6 +214,10 @@ class ShellExecVerifier(BaseVerifier):
         ref_steps = action_steps(reference)
         if isinstance(ref_steps, str):
             raise VerifierError(f"pivot {pivot.id!r}: the reference cannot be executed: {ref_steps}")
+        allowed = max(self.max_steps, len(ref_steps))
+        if len(steps) > allowed:
+            return Verdict.reject(f"the action has {len(steps)} steps; at most {allowed} are run (max_steps)",
+                                  steps=len(steps), max_steps=allowed)
         spec = state_spec(pivot)
         verdict = self._run_both(pivot, spec, ref_steps, steps, "")
         if not verdict.equivalent or not self.probe or verdict.details.get("sandbox_failure"):
@@ -207,21 +240,32 @@ class ShellExecVerifier(BaseVerifier):
             ref_result = self._reference_result(pivot, spec, ref_steps)
         except SandboxError as exc:
             raise VerifierError(f"pivot {pivot.id!r}: the reference could not run{where}: {exc}") from None
+        limits = self._limits_for(ref_steps)
         try:
-            result = self._run(spec, steps)
+            result = self._run(spec, steps, limits)
         except SandboxError as exc:
-            return Verdict.reject(f"the sandbox failed twice running this action: {exc}", sandbox_failure=True)
-        return self._compare(ref_result, result, ref_steps, steps)
+            return Verdict.reject(_safe(f"the sandbox failed twice running this action: {exc}"), sandbox_failure=True)
+        return self._compare(ref_result, result, ref_steps, steps, limits)
 
-    def _compare(self, ref: CheckResult, got: CheckResult, ref_steps: list[Step], steps: list[Step]) -> Verdict:
+    def _compare(self, ref: CheckResult, got: CheckResult, ref_steps: list[Step], steps: list[Step],
+                 limits: Limits) -> Verdict:
         commands = [s.command for s in ref_steps + steps if s.kind == "exec"]
         details: dict[str, Any] = {"backend": self.backend, "reference": _side(ref), "action": _side(got)}
+        unrun = len(steps) - len(got.results)
         for index, r in enumerate(got.results):
             if r.timed_out:
-                return Verdict.reject(f"step {index + 1} timed out after {self.limits.timeout:g}s", **details)
-            if r.truncated:
-                return Verdict.reject(f"step {index + 1} wrote more than {self.limits.output_limit:,} bytes of output",
+                rest = f"; the {unrun} later step(s) did not run" if unrun else ""
+                if got.stopped == "budget":
+                    return Verdict.reject(f"the action used its whole time budget ({limits.budget(len(steps)):g}s) "
+                                          f"in step {index + 1} of {len(steps)}{rest}", **details)
+                return Verdict.reject(f"step {index + 1} of {len(steps)} timed out after {limits.timeout:g}s{rest}",
                                       **details)
+            if r.truncated:
+                return Verdict.reject(f"step {index + 1} wrote more than {limits.output_limit:,} bytes of output",
+                                      **details)
+        if unrun:
+            return Verdict.reject(f"the action used its whole time budget ({limits.budget(len(steps)):g}s) after "
+                                  f"{len(got.results)} of {len(steps)} steps", **details)
         difference = None
         if "exit_code" in self.compare:
             ref_codes, codes = [r.exit_code for r in ref.results], [r.exit_code for r in got.results]
@@ -235,6 +279,7 @@ class ShellExecVerifier(BaseVerifier):
         if difference is None and "files" in self.compare and ref.digest != got.digest:
             difference = first_file_difference(ref.files, got.files)
         if difference is not None:
+            difference = _safe(difference)
             details["first_difference"] = difference
             return Verdict.reject(difference, **details)
         return Verdict.accept("same effects: " + ", ".join(self.compare), **details)
@@ -257,11 +302,25 @@ class ShellExecVerifier(BaseVerifier):
 
 
 def _effect_stdout(result: CheckResult, steps: list[Step]) -> str:
-    """The stdout that is an effect: all of it, less what editing calls print about themselves."""
+    """The stdout that is an effect: all of it, less what editing calls print about themselves.
+    The bytes as written, as text only in form (undecodable bytes as lone surrogates), so two
+    different outputs never compare equal."""
     if len(result.results) != len(steps):
-        return "\n".join(r.stdout for r in result.results)
-    return "\n".join(r.stdout for r, step in zip(result.results, steps)
-                     if step.kind != "edit" or step.edit.get("command") == "view")
+        raw = b"\n".join(r.stdout_bytes for r in result.results)
+    else:
+        raw = b"\n".join(r.stdout_bytes for r, step in zip(result.results, steps)
+                         if step.kind != "edit" or step.edit.get("command") == "view")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _safe(text: str) -> str:
+    """Text any writer can write: lone surrogates (undecodable bytes) shown as \\xNN."""
+    if text.isascii():
+        return text
+    try:
+        return shown(text.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _side(result: CheckResult, limit: int = 2000) -> dict[str, Any]:
@@ -271,4 +330,7 @@ def _side(result: CheckResult, limit: int = 2000) -> dict[str, Any]:
         "stderr": "\n".join(r.stderr for r in result.results)[:limit],
         "digest": result.digest[:16],
         "files": result.file_count,
+        "steps_run": len(result.results),
+        "seconds": round(sum(r.duration for r in result.results), 3),
+        **({"stopped": result.stopped} if result.stopped else {}),
     }

@@ -13,18 +13,24 @@ from pivotrl.pivot_envs import Pivot
 BACKENDS = ["docker", "bwrap"]
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend(request):
-    """Each backend in turn; built on first use (root needed for debootstrap)."""
+def require_backend(name: str) -> str:
+    """``name`` if that backend runs here (built on first use; root needed for debootstrap);
+    else the test is skipped, or fails in CI, where both backends must run."""
     from pivotrl.sandboxes.choose import choose_backend
 
     try:
-        choose_backend(request.param, build=os.geteuid() == 0)
+        choose_backend(name, build=os.geteuid() == 0)
     except SandboxError as exc:
         if os.environ.get("CI"):
-            pytest.fail(f"sandbox backend {request.param} must run in CI: {exc}")
-        pytest.skip(f"sandbox backend {request.param} unavailable here: {exc}")
-    return request.param
+            pytest.fail(f"sandbox backend {name} must run in CI: {exc}")
+        pytest.skip(f"sandbox backend {name} unavailable here: {exc}")
+    return name
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    """Each backend in turn."""
+    return require_backend(request.param)
 
 
 def bash_call(command: str, i: int = 0) -> dict:

@@ -1,18 +1,27 @@
 """shell_exec on the real backends: effects decide, state is rebuilt once per pivot, and a
-warm sandbox never leaks one check's writes into the next."""
+warm sandbox never leaks one check's writes into the next; output is compared as the bytes
+written, reasons are always valid UTF-8, per-action step and time limits are part of the spec,
+and close() gives the sandboxes back."""
 
 from __future__ import annotations
 
 import json
+import os
+import time
 import uuid
 
 import pytest
 
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers import get_verifier
-from tests.sandboxes.conftest import bash, shell_pivot
+from tests.sandboxes.conftest import BACKENDS, bash, bash_call, require_backend, shell_pivot
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request):
+    return require_backend(request.param)
 
 LOG = "".join(f"2026-03-0{d} 10:0{m}:00 {lvl} {mod} msg\n" for d, m, lvl, mod in [
     (1, 1, "INFO", "api"), (1, 2, "ERROR", "billing"), (2, 3, "ERROR", "api"), (2, 4, "WARN", "db"),
@@ -62,15 +71,18 @@ def test_state_is_files_then_setup_then_replayed_calls(verifier):
     assert verdict.details["action"]["stdout"].split() == ["1", "api", "2", "billing"]
 
 
-def test_k_checks_build_the_state_once_and_reuse_warm_sandboxes(verifier):
+def test_k_checks_build_the_state_once_in_a_builder_and_reuse_warm_sandboxes(verifier):
     token = uuid.uuid4().hex  # a state no earlier run has cached
     pivot = shell_pivot("wc -l app.log", files={"app.log": LOG + token + "\n"}, pivot_id="k16")
-    builds, started = verifier.runtime.states.builds, verifier.runtime.pool.started
+    pool = verifier.runtime.pool
+    builds, started = verifier.runtime.states.builds, pool.started
     verdicts = verifier.verify_batch([bash("wc -l app.log"), bash("wc -l < app.log")] * 8, pivot)
     assert [v.equivalent for v in verdicts] == [True, False] * 8
     assert verifier.runtime.states.builds == builds + 2  # the pivot state and its probe state, once each
-    assert verifier.runtime.pool.started - started <= verifier.concurrency
-    assert verifier.runtime.pool.reused > 0
+    assert pool.started - started <= verifier.concurrency
+    assert pool.reused > 0
+    checked = {id(box) for boxes in pool._idle.values() for box in boxes}
+    assert checked and not checked & {id(box) for box in pool._builders}  # builds never ran where actions ran
 
 
 def test_a_warm_sandbox_does_not_leak_writes_into_the_next_check(verifier):
@@ -146,3 +158,93 @@ def test_output_printed_from_memory_is_rejected_on_the_probe_state(backend, refe
     assert probing.verify(bash(reference + " | cat"), pivot).equivalent
     # without the probe only the pivot's own state is compared, where the two look the same
     assert get_verifier("shell_exec", sandbox=backend, timeout=5, probe=False).verify(bash(from_memory), pivot).equivalent
+
+
+@pytest.fixture(scope="module")
+def plain(backend):
+    """Without the probe state: these tests are about one comparison."""
+    return get_verifier("shell_exec", sandbox=backend, timeout=5, probe=False)
+
+
+@pytest.mark.parametrize(("reference", "candidate"), [
+    (r"printf '\xff\n'", r"printf '\xfe\n'"),  # both decode to U+FFFD with errors="replace"
+    (r"printf 'caf\xc3\xa9'", r"printf 'caf\xe9'"),  # the same word in UTF-8 and Latin-1
+    (r"printf 'a\x00b'", r"printf 'a\x00c'"),
+])
+def test_different_output_bytes_are_never_equal(plain, reference, candidate):
+    pivot = shell_pivot(reference, pivot_id=f"bytes-{abs(hash(reference))}")
+    assert plain.verify(bash(reference), pivot).equivalent
+    verdict = plain.verify(bash(candidate), pivot)
+    assert not verdict.equivalent
+    assert "stdout" in verdict.reason
+    verdict.reason.encode("utf-8")
+
+
+def test_reasons_and_details_are_valid_utf8_for_names_with_invalid_bytes(plain):
+    pivot = shell_pivot("touch $'report-\\xff.txt'", pivot_id="bad-name")
+    verdict = plain.verify(bash("touch $'report-\\xfe.txt'"), pivot)
+    assert not verdict.equivalent
+    assert "report-\\xfe.txt" in verdict.reason or "report-\\xff.txt" in verdict.reason
+    line = json.dumps(verdict.to_dict(), ensure_ascii=False)  # what `pivotrl profile` writes
+    line.encode("utf-8")
+    shown = plain.verify(bash(r"ls; printf '\xff\n' >&2"), pivot)
+    json.dumps(shown.to_dict(), ensure_ascii=False).encode("utf-8")
+    assert "\\xff" in shown.details["action"]["stderr"]
+
+
+def test_step_and_time_limits_are_parameters_in_the_spec(backend):
+    built = get_verifier("shell_exec", sandbox=backend, max_steps=3, time_budget=7.5)
+    assert built.params()["max_steps"] == 3 and built.params()["time_budget"] == 7.5
+    again = get_verifier(built.spec())
+    assert (again.max_steps, again.time_budget) == (3, 7.5)
+    assert "max_steps" not in get_verifier("shell_exec", sandbox=backend).params()
+    with pytest.raises(VerifierError):
+        get_verifier("shell_exec", sandbox=backend, max_steps=0)
+
+
+def test_an_action_with_more_steps_than_allowed_is_rejected_unrun_but_the_reference_always_runs(backend):
+    limited = get_verifier("shell_exec", sandbox=backend, max_steps=2, probe=False)
+    reference = "\n".join(f"```bash\necho {i} >> log\n```" for i in range(4))
+    pivot = shell_pivot("true", pivot_id="four-steps")
+    pivot = type(pivot).from_dict({**pivot.to_dict(), "reference": {
+        "role": "assistant", "content": None, "tool_calls": [bash_call(f"echo {i} >> log", i) for i in range(4)]}})
+    assert limited.verify(reference, pivot).equivalent  # as many steps as the reference: allowed
+    five = reference + "\n```bash\necho 4 >> log\n```"
+    begun = time.monotonic()
+    verdict = limited.verify(five, pivot)
+    assert time.monotonic() - begun < 1.0
+    assert "5 steps" in verdict.reason and verdict.details["max_steps"] == 4
+
+
+def _containers_of_this_process() -> int:
+    import docker
+
+    return len(docker.from_env().containers.list(filters={"label": f"pivotrl.sandbox.owner={os.getpid()}"}))
+
+
+def test_close_gives_the_warm_sandboxes_back(backend):
+    import gymnasium as gym
+
+    import pivotrl  # noqa: F401
+
+    env = gym.make("pivot/terminal-v0", verifier={"name": "shell_exec", "params": {"sandbox": backend}})
+    env.reset(seed=1)
+    assert env.step(env.unwrapped.pivot.reference)[1] == 1.0
+    runtime = env.unwrapped.verifier.runtime
+    others = runtime.users - 1  # verifiers of other tests in this process hold the runtime too
+    for _ in range(others):
+        runtime.release()
+    try:
+        assert runtime.pool._idle
+        if backend == "docker":
+            assert _containers_of_this_process() >= 1
+        env.close()
+        assert not runtime.pool._idle and not runtime.pool._builders
+        if backend == "docker":
+            deadline = time.monotonic() + 10
+            while _containers_of_this_process() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _containers_of_this_process() == 0
+    finally:
+        for _ in range(others):
+            runtime.acquire()
