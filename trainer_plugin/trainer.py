@@ -57,7 +57,7 @@ class TrainerConfig:
     fused: bool = True  # fused_grpo_loss from hidden states; False: grpo_loss on full logits
     share_prompt: bool = True
     output_dir: str | None = None  # metrics.jsonl and checkpoints go here
-    save_steps: int | None = None  # also saved at the end when output_dir is set
+    save_steps: int | None = 50  # with output_dir: a checkpoint every save_steps steps and at the end
     save_total_limit: int | None = None
     grpo: GRPOConfig = field(default_factory=GRPOConfig)
 
