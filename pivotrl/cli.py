@@ -278,9 +278,10 @@ def _add_profiling_commands() -> None:
 
 def _add_training_commands() -> None:
     from pivotrl.cli_eval import COMMANDS as EVAL
+    from pivotrl.cli_reproduce import COMMANDS as REPRODUCE
     from pivotrl.cli_train import COMMANDS as TRAIN
 
-    for command in (*TRAIN, *EVAL):
+    for command in (*TRAIN, *EVAL, *REPRODUCE):
         main.add_command(command)
 
 

@@ -333,6 +333,8 @@ class PivotGRPOTrainer:
                 bad = torch.tensor([invalid[i] for i in keep], dtype=torch.bool, device=device)
                 adv = group_advantages(reward_t, gids, cfg.grpo, invalid=bad)
             metrics.update(self._optimize(batch, adv, reward_t, gids))
+            prompts = {tuple(r.prompt_ids) for r in kept} if cfg.share_prompt else [r.prompt_ids for r in kept]
+            metrics["forward_tokens"] = float(sum(len(p) for p in prompts) + sum(len(r.completion_ids) for r in kept))
         else:
             logger.warning("step %d: every sample was skipped by the verifier's failure policy; no update",
                            self.step_count + 1)
