@@ -98,9 +98,18 @@ def encode_chat(tokenizer: Any, messages: Sequence[Mapping[str, Any]], tools: Se
 
 
 def _encode(tokenizer: Any, text: str, spans: list[tuple[int, int]], max_length: int | None) -> Example:
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-    ids, offsets = enc["input_ids"], enc["offset_mapping"]
-    targets = [int(any(s <= a < e for s, e in spans)) for a, _ in offsets]
+    """Context and target pieces tokenized apart, as at sampling time the prompt is tokenized
+    alone and the reply generated after it (no token straddles a turn's start)."""
+    ids: list[int] = []
+    targets: list[int] = []
+    cursor = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        for piece, target in ((text[cursor:start], 0), (text[start:end], 1)):
+            if piece:
+                piece_ids = tokenizer(piece, add_special_tokens=False)["input_ids"]
+                ids += piece_ids
+                targets += [target] * len(piece_ids)
+        cursor = end
     if max_length is not None and len(ids) > max_length:
         ids, targets = ids[:max_length], targets[:max_length]
     return Example(list(ids), targets)
