@@ -15,7 +15,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,8 @@ class SFTTrainer:
     """Next-token loss on the target tokens, mean over the target tokens of each batch."""
 
     def __init__(self, model: Any, tokenizer: Any, examples: Sequence[Example], config: SFTConfig | None = None,
-                 *, optimizer: Any = None, callbacks: Sequence[Callback] = ()) -> None:
+                 *, optimizer: Any = None, callbacks: Sequence[Callback] = (),
+                 reduce_gradients: Callable[[Iterable[Any]], None] | None = None) -> None:
         import torch
 
         self.config = config or SFTConfig()
@@ -152,6 +153,7 @@ class SFTTrainer:
                                                         lr=self.config.learning_rate,
                                                         weight_decay=self.config.weight_decay)
         self.callbacks = list(callbacks)
+        self.reduce_gradients = reduce_gradients  # data parallel: average over processes before clipping
         self.step_count = 0
         self.history: list[dict[str, float]] = []
         self._rng = random.Random(self.config.seed)
@@ -228,6 +230,8 @@ class SFTTrainer:
             raise PivotRLError(f"SFT step {self.step_count + 1}: the loss is {loss.item()}; lower the learning rate")
         loss.backward()
         params = [p for p in self.model.parameters() if p.grad is not None]
+        if self.reduce_gradients is not None:
+            self.reduce_gradients(params)
         max_norm = self.config.max_grad_norm if self.config.max_grad_norm is not None else math.inf
         grad_norm = torch.nn.utils.clip_grad_norm_(params, max_norm)
         self.optimizer.step()

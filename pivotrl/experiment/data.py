@@ -1,11 +1,13 @@
 """The experiment's data, all made from the shipped generators: the base model's pretraining
-corpus (trajectories of the other scenarios and skill questions) and, per seed, in-domain
+corpus (trajectories of the other scenarios, half of them with their tools renamed so that the
+names must be read from the tool list, and skill questions) and, per seed, in-domain
 trajectories split into train, dev and held-out by trajectory, with no conversation in two
 splits."""
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +21,17 @@ from pivotrl.pivot_envs.records import Trajectory
 from pivotrl.pivot_envs.tasks import Task
 
 BASE_SEED = "base"  # the base corpus is one for every seed: every arm of every seed starts from one base
+RENAMED_SHARE = 0.5  # base trajectories whose tools get other names
+VERBS = {
+    "get": ["fetch", "read", "lookup", "show"], "list": ["browse", "enumerate", "show_all"],
+    "find": ["search", "locate", "lookup"], "search": ["find", "query", "browse"], "update": ["modify", "change", "edit"],
+    "create": ["add", "make", "open"], "cancel": ["void", "revoke", "drop"], "delete": ["remove", "erase"],
+    "send": ["transmit", "issue"], "add": ["attach", "append"], "check": ["verify", "inspect"],
+    "set": ["configure", "apply"], "transfer": ["move", "shift"], "freeze": ["lock", "block"],
+    "dispute": ["contest", "challenge"], "return": ["refund", "give_back"], "exchange": ["swap", "replace"],
+    "request": ["ask", "order"], "reset": ["renew", "clear"], "unlock": ["release", "open"],
+}
+SUFFIXES = ["now", "v2", "item", "record", "entry", "request", "info", "data"]
 
 
 @dataclass(frozen=True)
@@ -37,9 +50,45 @@ class SeedSplits:
 
 
 def base_corpus(config: ExperimentConfig) -> BaseCorpus:
-    trajectories = [t for name in config.base_scenarios
-                    for t in generate_tool_trajectories(name, config.base_trajectories_per_scenario, seed=BASE_SEED)]
+    """The other scenarios' trajectories, half of them with renamed tools, and skill questions."""
+    rng = random.Random(f"pivotrl-base-renames-{BASE_SEED}")
+    trajectories = []
+    for name in config.base_scenarios:
+        for t in generate_tool_trajectories(name, config.base_trajectories_per_scenario, seed=BASE_SEED):
+            trajectories.append(rename_tools(t, rng) if rng.random() < RENAMED_SHARE else t)
     return BaseCorpus(trajectories, skill_tasks("train", config.skill_train_per_category))
+
+
+def _new_name(name: str, rng: random.Random, taken: set[str]) -> str:
+    verb, _, rest = name.partition("_")
+    for _ in range(20):
+        if verb in VERBS and rng.random() < 0.7:
+            candidate = f"{rng.choice(VERBS[verb])}_{rest}" if rest else rng.choice(VERBS[verb])
+        else:
+            candidate = f"{name}_{rng.choice(SUFFIXES)}"
+        if candidate not in taken:
+            return candidate
+    return f"{name}_{len(taken)}"
+
+
+def rename_tools(trajectory: Trajectory, rng: random.Random) -> Trajectory:
+    """The same conversation with every tool renamed consistently (schemas, calls, results).
+    A small model otherwise learns the pretraining scenarios' tool names by heart instead of
+    reading them from the tool list, and then calls them in scenarios that do not have them."""
+    names: dict[str, str] = {}
+    for tool in trajectory.tools:
+        old = tool["function"]["name"]
+        names[old] = _new_name(old, rng, set(names.values()) | {t["function"]["name"] for t in trajectory.tools})
+    record = json.loads(json.dumps(trajectory.to_dict()))
+    for tool in record["tools"]:
+        tool["function"]["name"] = names[tool["function"]["name"]]
+    for message in record["messages"]:
+        for call in message.get("tool_calls") or []:
+            call["function"]["name"] = names.get(call["function"]["name"], call["function"]["name"])
+        if message.get("role") == "tool" and message.get("name") in names:
+            message["name"] = names[message["name"]]
+    record["meta"] = {**record.get("meta", {}), "renamed_tools": True}
+    return Trajectory.from_dict(record)
 
 
 def skill_eval_set(config: ExperimentConfig, dev: bool = False) -> list[Task]:

@@ -81,33 +81,56 @@ def _load(path: Path) -> tuple[Any, Any]:
 
 def build_base(config: ExperimentConfig, work: Path) -> dict[str, Any]:
     """Tokenizer and random weights, then pretraining on the base corpus (other scenarios'
-    trajectories and skill questions, mixed in one shuffled stream)."""
+    trajectories and skill questions, mixed in one shuffled stream), data parallel over
+    ``workers`` processes (each step averages their gradients)."""
     done = work / "base" / RESULT
     if done.exists():
         return _read_json(done)
-    _threads(config)
     from pivotrl.experiment.data import base_corpus, tokenizer_texts
-    from pivotrl.experiment.toy_lm import build_toy_lm, parameter_count
-    from pivotrl.trainer_plugin.sft import SFTConfig, SFTTrainer, encode_conversations
+    from pivotrl.experiment.toy_lm import build_toy_lm
 
     clock = Clock()
     corpus = base_corpus(config)
-    path = build_toy_lm(work / "base" / "model", tokenizer_texts(corpus), size=config.model, seed=0)
-    model, tokenizer = _load(path)
-    examples = encode_conversations(tokenizer, [*corpus.trajectories, *corpus.skills],
-                                    max_length=config.base_batch_tokens)
-    trainer = SFTTrainer(model, tokenizer, examples, SFTConfig(
-        max_steps=config.base_steps, learning_rate=config.base_learning_rate, batch_tokens=config.base_batch_tokens,
-        warmup_steps=max(config.base_steps // 20, 1), schedule="cosine", seed=0,
-        output_dir=str(work / "base")))
-    history = trainer.train()
-    model.save_pretrained(path)
-    result = {"parameters": parameter_count(path), "trajectories": len(corpus.trajectories),
-              "skill_questions": len(corpus.skills), "examples": len(examples), "steps": len(history),
-              "forward_tokens": sum(m["forward_tokens"] for m in history),
-              "first_loss": history[0]["loss"], "last_loss": history[-1]["loss"], **clock.read()}
+    build_toy_lm(work / "base" / "model", tokenizer_texts(corpus), size=config.model, seed=0)
+    if config.workers > 1:
+        from pivotrl.trainer_plugin.data_parallel import run_data_parallel
+
+        run_data_parallel(_pretrain, config.workers, config, work)
+    else:
+        _pretrain(0, 1, config, work)
+    result = {**_read_json(work / "base" / "pretrain.json"), **clock.read()}
     _write_json(done, result)
     return result
+
+
+def _pretrain(rank: int, world: int, config: ExperimentConfig, work: Path) -> None:
+    """One process of the base's pretraining: its shard of the corpus, gradients averaged."""
+    _threads(config)
+    from pivotrl.experiment.data import base_corpus
+    from pivotrl.experiment.toy_lm import parameter_count
+    from pivotrl.trainer_plugin.data_parallel import average_gradients
+    from pivotrl.trainer_plugin.sft import SFTConfig, SFTTrainer, encode_conversations
+
+    path = work / "base" / "model"
+    corpus = base_corpus(config)
+    model, tokenizer = _load(path)
+    conversations = [*corpus.trajectories, *corpus.skills]
+    examples = encode_conversations(tokenizer, conversations[rank::world], max_length=config.base_batch_tokens)
+    trainer = SFTTrainer(model, tokenizer, examples, SFTConfig(
+        max_steps=config.base_steps, learning_rate=config.base_learning_rate, batch_tokens=config.base_batch_tokens,
+        warmup_steps=max(config.base_steps // 20, 1), schedule="cosine", seed=rank,
+        output_dir=str(work / "base") if rank == 0 else None),
+        reduce_gradients=average_gradients if world > 1 else None)
+    clock = Clock()
+    history = trainer.train()
+    if rank == 0:
+        model.save_pretrained(path)
+        _write_json(work / "base" / "pretrain.json", {
+            "parameters": parameter_count(path), "trajectories": len(corpus.trajectories),
+            "skill_questions": len(corpus.skills), "processes": world, "steps": len(history),
+            "forward_tokens": world * sum(m["forward_tokens"] for m in history),
+            "first_loss": history[0]["loss"], "last_loss": history[-1]["loss"],
+            "cpu_seconds_rank0": clock.read()["cpu_seconds"]})
 
 
 # ------------------------------------------------------------------------------------------
@@ -363,7 +386,7 @@ def run_experiment(config: ExperimentConfig, work: str | os.PathLike[str], *, de
     write_tasks(skill_eval_set(config, dev=False), root / "data" / "skills_eval.jsonl")
     write_tasks(skill_eval_set(config, dev=True), root / "data" / "skills_dev.jsonl")
     say("pretraining the base model")
-    base = _in_worker(build_base, config, root) if config.workers > 1 else build_base(config, root)
+    base = build_base(config, root)
     say(f"base: {base['parameters']:,} parameters, loss {base['first_loss']:.2f} -> {base['last_loss']:.2f} in "
         f"{base['steps']} steps ({base['wall_seconds']:.0f} s)")
     seeds: dict[int, dict[str, Any]] = {}
@@ -409,9 +432,3 @@ class InProcess:
         except BaseException as exc:
             future.set_exception(exc)
         return future
-
-
-def _in_worker(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run a stage in a fresh process (its torch thread count and memory stay its own)."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()

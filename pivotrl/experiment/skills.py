@@ -1,6 +1,6 @@
 """The out-of-domain skill: short questions with exactly checkable answers (counting, adding,
-reversing, sorting, comparing), which the base model learns in pretraining and a fine-tuned
-model may forget.
+reversing, sorting, comparing, copying an identifier), which the base model learns in
+pretraining and a fine-tuned model may forget.
 
 Every possible question belongs to one split by a hash of its text (test, dev or train), so
 the held-out questions can never appear in pretraining, whatever the seeds and sizes.
@@ -43,8 +43,23 @@ def _largest(rng: random.Random) -> tuple[str, str]:
     return f"Which is largest: {', '.join(map(str, numbers))}?", str(max(numbers))
 
 
+def _copy(rng: random.Random) -> tuple[str, str]:
+    """Repeat an identifier exactly: the copying that tool arguments need, on strings of no domain."""
+    shape = rng.choice(("code", "id", "email"))
+    if shape == "code":
+        text = "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(rng.randint(4, 8)))
+    elif shape == "id":
+        text = f"{''.join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(2, 5)))}_" \
+               f"{''.join(rng.choice(string.digits) for _ in range(rng.randint(3, 7)))}"
+    else:
+        text = f"{''.join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 7)))}." \
+               f"{''.join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 7)))}@" \
+               f"{rng.choice(['mail', 'post', 'inbox', 'net'])}.org"
+    return f"Repeat exactly: {text}", text
+
+
 CATEGORIES: dict[str, Callable[[random.Random], tuple[str, str]]] = {
-    "successor": _successor, "add": _add, "reverse": _reverse, "sort": _sort, "largest": _largest,
+    "successor": _successor, "add": _add, "reverse": _reverse, "sort": _sort, "largest": _largest, "copy": _copy,
 }
 
 

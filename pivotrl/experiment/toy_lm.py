@@ -7,7 +7,9 @@ digits are single tokens (as in Llama and Qwen), identifiers like ``get_user_det
 become one token (the split keeps letters and underscores together), ``<tool_call>`` and
 ``</tool_call>`` are single added tokens that decode as text (as in Qwen2.5), and the template
 lists each tool as one compact signature line, ``name(required, optional?)``, instead of its
-full JSON schema, which would take most of a short context.
+full JSON schema, and keeps the first line of a system prompt (who the assistant is) without the
+policy rules below it: schemas and rules would take half of every context, and a model this
+small cannot read them anyway.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ MARKER = ".pivotrl-toy-lm.json"
 TOY_CHAT_TEMPLATE = (
     "{%- if tools -%}"
     "{{- '<|im_start|>system\\n' -}}"
-    "{%- if messages[0]['role'] == 'system' -%}{{- messages[0]['content'] + '\\n\\n' -}}{%- endif -%}"
+    "{%- if messages[0]['role'] == 'system' -%}{{- messages[0]['content'].split('\\n')[0] + '\\n\\n' -}}{%- endif -%}"
     "{{- '# Tools\\n' -}}"
     "{%- for tool in tools -%}"
     "{%- set f = tool['function'] if tool['function'] is defined else tool -%}"

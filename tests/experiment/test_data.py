@@ -8,8 +8,17 @@ import pytest
 
 from pivotrl.errors import PivotRLError
 from pivotrl.experiment.config import ExperimentConfig, preset
-from pivotrl.experiment.data import base_corpus, check_disjoint, seed_splits, skill_eval_set, tokenizer_texts
+from pivotrl.experiment.data import (
+    base_corpus,
+    check_disjoint,
+    rename_tools,
+    seed_splits,
+    skill_eval_set,
+    tokenizer_texts,
+)
 from pivotrl.experiment.skills import CATEGORIES, skill_tasks, split_of
+from pivotrl.pivot_envs.extract import extract_candidates
+from pivotrl.pivot_envs.validate import validate_pivots
 
 SMALL = preset("quick")
 
@@ -52,9 +61,29 @@ def test_skill_answers_are_right_and_splits_fixed_by_the_question():
             assert answer.split() == question.split(": ")[1].split()[::-1]
         elif task.category == "sort":
             assert answer.split() == sorted(question.split(": ")[1].split())
+        elif task.category == "copy":
+            assert question == f"Repeat exactly: {answer}"
 
 
 def test_configs_refuse_an_in_domain_scenario_in_the_base():
     with pytest.raises(PivotRLError, match="in-domain"):
         ExperimentConfig(in_domain=("airline",), base_scenarios=("airline", "retail"))
     assert ExperimentConfig.from_dict(preset("full").to_dict()) == preset("full")
+
+
+def test_renamed_tools_stay_consistent_and_every_reference_still_scores_one():
+    import random
+
+    corpus = base_corpus(SMALL)
+    renamed = [t for t in corpus.trajectories if t.meta.get("renamed_tools")]
+    assert 0 < len(renamed) < len(corpus.trajectories)
+    for trajectory in renamed:
+        names = {tool["function"]["name"] for tool in trajectory.tools}
+        called = {c["function"]["name"] for m in trajectory.messages for c in m.get("tool_calls") or []}
+        assert called <= names
+    report = validate_pivots(extract_candidates(corpus.trajectories))
+    assert report.ok, [(p.id, v.reason) for p, v in report.failures[:3]]
+    original = seed_splits(SMALL, 0).train[0]
+    again = rename_tools(original, random.Random(1))
+    assert again.messages[0] == original.messages[0] and again.tools != original.tools
+    assert len({t["function"]["name"] for t in again.tools}) == len(original.tools)
