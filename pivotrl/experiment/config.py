@@ -29,30 +29,31 @@ class ExperimentConfig:
 
     name: str = "full"
     seeds: tuple[int, ...] = (0, 1, 2)
-    model: ToySize = field(default_factory=lambda: ToySize(hidden=128, layers=4, heads=4, intermediate=512,
+    model: ToySize = field(default_factory=lambda: ToySize(hidden=128, layers=2, heads=4, intermediate=512,
                                                            vocab=2048, context=2048))
     in_domain: tuple[str, ...] = ("smarthome", "pharmacy", "helpdesk")
     base_scenarios: tuple[str, ...] = ("airline", "retail", "calendar", "banking")
-    base_trajectories_per_scenario: int = 120
-    train_trajectories_per_scenario: int = 16
-    dev_trajectories_per_scenario: int = 6
+    base_trajectories_per_scenario: int = 80
+    train_trajectories_per_scenario: int = 12
+    dev_trajectories_per_scenario: int = 4
     heldout_trajectories_per_scenario: int = 8
     skill_train_per_category: int = 600
     skill_eval_per_category: int = 30
-    base_steps: int = 500
-    base_batch_tokens: int = 3072
+    base_steps: int = 1200
+    base_batch_tokens: int = 1024
     base_learning_rate: float = 3e-3
     profile_k: int = 8
     lam: float = 0.6
-    steps: int = 30
+    temperature: float = 1.0
+    steps: int = 40
     pivots_per_step: int = 4
     num_generations: int = 8
-    rl_learning_rate: float = 3e-4
-    sft_learning_rate: float = 3e-4
+    rl_learning_rate: float = 1e-3
+    sft_learning_rate: float = 1e-3
     sft_batch_tokens: int = 2048
-    max_new_tokens: int = 96
+    max_new_tokens: int = 80
     eval_k: int = 0
-    eval_max_tokens: int = 96
+    eval_max_tokens: int = 80
     threads: int = 1
     workers: int = 2
 
@@ -89,7 +90,7 @@ def preset(name: str) -> ExperimentConfig:
             name="quick", seeds=(0,), model=ToySize(hidden=64, layers=2, heads=2, intermediate=256, vocab=1024,
                                                     context=2048),
             base_trajectories_per_scenario=12, train_trajectories_per_scenario=3, dev_trajectories_per_scenario=1,
-            heldout_trajectories_per_scenario=2, skill_train_per_category=60, skill_eval_per_category=6,
-            base_steps=30, base_batch_tokens=2048, base_learning_rate=3e-3, profile_k=4, steps=3, pivots_per_step=2,
-            num_generations=4, max_new_tokens=48, eval_k=2, eval_max_tokens=48)
+            heldout_trajectories_per_scenario=2, skill_train_per_category=60, skill_eval_per_category=5,
+            base_steps=30, base_batch_tokens=1024, base_learning_rate=3e-3, profile_k=4, steps=3, pivots_per_step=2,
+            num_generations=4, max_new_tokens=40, eval_k=0, eval_max_tokens=40)
     raise PivotRLError(f"unknown preset {name!r}: full or quick")

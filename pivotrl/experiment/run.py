@@ -182,7 +182,7 @@ def prepare_seed(config: ExperimentConfig, work: Path, seed: int, dev: bool) -> 
     _write_records(root / "eval_pivots.jsonl", evaluation)
 
     policy = HFPolicy(work / "base" / "model", device="cpu", batch_size=max(1, 32 // config.profile_k))
-    params = SamplingParams(temperature=1.0, max_tokens=config.max_new_tokens, seed=seed)
+    params = SamplingParams(temperature=config.temperature, max_tokens=config.max_new_tokens, seed=seed)
     profiled_path = root / "profiled.jsonl"
     summary = profile(candidates, policy, profiled_path,
                       ProfileConfig(k=config.profile_k, sampling=params, keep_actions=True, concurrency=1))
@@ -221,7 +221,7 @@ def _grpo_config(config: ExperimentConfig, out: Path, seed: int) -> Any:
     return TrainerConfig(num_generations=config.num_generations, pivots_per_step=config.pivots_per_step,
                          max_steps=config.steps, learning_rate=config.rl_learning_rate,
                          max_new_tokens=config.max_new_tokens, seed=seed, output_dir=str(out), save_steps=None,
-                         grpo=GRPOConfig(loss_type="dapo", epsilon_high=0.28, temperature=1.0))
+                         grpo=GRPOConfig(loss_type="dapo", epsilon_high=0.28, temperature=config.temperature))
 
 
 def _train_arm(config: ExperimentConfig, work: Path, seed: int, arm: str, out: Path) -> dict[str, Any]:
@@ -284,10 +284,10 @@ def evaluate_model(config: ExperimentConfig, work: Path, seed: int, model_path: 
 
     pivots = load_pivots(work / f"seed-{seed}" / "eval_pivots.jsonl")
     skills = load_tasks(work / "data" / ("skills_dev.jsonl" if dev else "skills_eval.jsonl"))
-    policy = HFPolicy(model_path, device="cpu", batch_size=8)
+    policy = HFPolicy(model_path, device="cpu", batch_size=16)
     try:
         result = evaluate(policy, pivots=[("in_domain", pivots)], tasks=[("skills", skills)], config=EvalConfig(
-            k=config.eval_k, greedy=True, temperature=1.0, max_tokens=config.eval_max_tokens, seed=seed, chunk=16,
+            k=config.eval_k, greedy=True, temperature=config.temperature, max_tokens=config.eval_max_tokens, seed=seed, chunk=16,
             bootstrap=1000))
     finally:
         policy.close()

@@ -84,3 +84,26 @@ def test_the_report_has_every_arm_and_the_json_line(micro):
     assert funnel["candidates"]["mean"] == sum(funnel[k]["mean"] for k in
                                                ("uniform_failure", "uniform_success", "low_variance", "too_easy",
                                                 "kept"))
+
+
+def test_the_reproduce_command_reports_a_finished_run(micro, monkeypatch, tmp_path):
+    """``pivotrl reproduce`` on the micro run's work directory (here, not in tests/test_cli_*:
+    it reuses this module's run): every stage is done, so it only reports: tables, JSON, HTML
+    with plots, and the JSON line last."""
+    from click.testing import CliRunner
+
+    import pivotrl.experiment.config as config_module
+    from pivotrl.cli import main
+
+    work, raw, _ = micro
+    monkeypatch.setattr(config_module, "preset", lambda name: MICRO)
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["reproduce", "--quick", "--work-dir", str(work), "--workers", "1",
+                                       "--json", str(out_json), "--html", str(out_html)])
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.output.strip().splitlines()[-1])
+    assert last["benchmark"] == "reproduce" and last["preset"] == "micro"
+    assert "PivotRL" in result.output and "paper" in result.output and "load average" in result.output
+    saved = json.loads(out_json.read_text())
+    assert saved["raw"]["arms"] == json.loads(json.dumps(raw["arms"]))
+    assert out_html.read_text().count("data:image/png;base64,") == 3  # accuracy bars, funnel, curves
