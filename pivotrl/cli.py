@@ -343,7 +343,17 @@ def _add_profiling_commands() -> None:
         main.add_command(command)
 
 
+def _add_training_commands() -> None:
+    from pivotrl.cli_eval import COMMANDS as EVAL
+    from pivotrl.cli_reproduce import COMMANDS as REPRODUCE
+    from pivotrl.cli_train import COMMANDS as TRAIN
+
+    for command in (*TRAIN, *EVAL, *REPRODUCE):
+        main.add_command(command)
+
+
 _add_profiling_commands()
+_add_training_commands()
 
 
 if __name__ == "__main__":

@@ -185,3 +185,69 @@ def test_endpoint_sampler_takes_vllm_token_ids_exactly(tiny_lm_dir, tool_pivots)
     plain = ChatResult("<tool_call>", [{"token": "<tool_call>", "logprob": -0.5, "top": {}}], "stop")
     with pytest.raises(PivotRLError, match="token_id"):
         sampler._ids(plain)
+
+
+def test_shared_prompt_forward_gives_the_same_loss_and_gradients(tiny_lm_dir, tool_pivots, tmp_path):
+    """Running each prompt once and its completions on its key/value cache is an optimization
+    only: the loss and every gradient match the padded full-sequence forward."""
+    model, tokenizer = _load(tiny_lm_dir)
+    rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:2], 3)
+
+    class Replay:
+        def sample(self, pivots, g):
+            return rollouts
+
+    results = []
+    for share in (True, False):
+        model.zero_grad()
+        snapshot = {n: p.detach().clone() for n, p in model.named_parameters()}
+        config = _config(tmp_path)
+        config.num_generations, config.pivots_per_step, config.share_prompt = 3, 2, share
+        trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:2], config=config, verifier=GRADED,
+                                   sampler=Replay(), optimizer=torch.optim.SGD(model.parameters(), lr=0.0))
+        metrics = trainer.step(tool_pivots[:2])
+        results.append((metrics["loss"], {n: p.grad.clone() for n, p in model.named_parameters()}))
+        for n, p in model.named_parameters():
+            p.data.copy_(snapshot[n])
+    (loss_a, grads_a), (loss_b, grads_b) = results
+    assert loss_a == pytest.approx(loss_b, rel=1e-4, abs=1e-6)
+    for name in grads_a:
+        torch.testing.assert_close(grads_a[name], grads_b[name], rtol=1e-3, atol=1e-6)
+
+
+def test_resuming_from_a_checkpoint_continues_the_run_exactly(tiny_lm_dir, tool_pivots, tmp_path):
+    """A run stopped after step 2 and resumed from checkpoint-2 ends with the weights and the
+    metrics log of a run that never stopped (weights, optimizer, RNG and data order restored)."""
+    def run(out, steps, resume=None):
+        model, tokenizer = _load(tiny_lm_dir)
+        config = _config(tmp_path)
+        config.output_dir, config.max_steps, config.save_steps = str(out), 4, 1
+        trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:4], config=config, verifier=GRADED)
+        trainer.train(steps, resume_from_checkpoint=resume)
+        return model
+
+    straight = run(tmp_path / "straight", 4)
+    run(tmp_path / "split", 2)
+    log = tmp_path / "split" / "metrics.jsonl"
+    with open(log, "a") as handle:  # a step that ran after the checkpoint but was never saved
+        handle.write(json.dumps({"step": 3.0, "loss": 123.0}) + "\n")
+    resumed = run(tmp_path / "split", None, resume=True)
+
+    for (name, a), b in zip(straight.named_parameters(), resumed.parameters()):
+        assert torch.equal(a, b), name
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [int(m["step"]) for m in lines] == [1, 2, 3, 4]
+    expected = [json.loads(line) for line in (tmp_path / "straight" / "metrics.jsonl").read_text().splitlines()]
+    assert [m["loss"] for m in lines] == [m["loss"] for m in expected]
+
+
+def test_resuming_with_another_configuration_is_refused(tiny_lm_dir, tool_pivots, tmp_path):
+    model, tokenizer = _load(tiny_lm_dir)
+    config = _config(tmp_path)
+    config.max_steps, config.save_steps = 1, 1
+    PivotGRPOTrainer(model, tokenizer, tool_pivots[:2], config=config, verifier=GRADED).train()
+    other = _config(tmp_path, beta=0.0)
+    other.learning_rate = 5e-3
+    trainer = PivotGRPOTrainer(model, tokenizer, tool_pivots[:2], config=other, verifier=GRADED)
+    with pytest.raises(PivotRLError, match="learning_rate"):
+        trainer.train(resume_from_checkpoint=True)
