@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pivotrl.errors import DataError
@@ -24,6 +25,35 @@ def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise DataError(f"expected {names}, found {type(value).__name__}", field=key)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _schema_problem(schema_json: str) -> tuple[str, str] | None:
+    """Why a parameters schema is not valid JSON Schema (2020-12): ``(where in it, what)``."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(json.loads(schema_json)))
+    if error is None:
+        return None
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    hint = ""
+    if error.validator in ("anyOf", "type", "enum") and "type" in [*error.absolute_path][-1:]:
+        hint = " (JSON Schema types are object, array, string, number, integer, boolean and null)"
+    return where, f"{error.message}{hint}"
+
+
+def check_parameters_schema(params: Mapping[str, Any], where: str) -> None:
+    """A tool's ``parameters`` must be valid JSON Schema: checked where the data is read, so the
+    error names the file, line and tool instead of failing later inside a verifier."""
+    try:
+        key = json.dumps(params, sort_keys=True)
+    except (TypeError, ValueError):
+        raise DataError("parameters must hold JSON values only", field=where) from None
+    problem = _schema_problem(key)
+    if problem is not None:
+        inner, message = problem
+        raise DataError(f"not a valid JSON schema: {message}", field=f"{where}{inner}")
 
 
 def normalize_tools(tools: Any, where: str = "tools") -> list[dict[str, Any]]:
@@ -50,6 +80,8 @@ def normalize_tools(tools: Any, where: str = "tools") -> list[dict[str, Any]]:
         if params is not None and not isinstance(params, Mapping):
             raise DataError(f"parameters must be a JSON schema object, found {type(params).__name__}",
                             field=f"{where}[{i}].function.parameters")
+        if params is not None:
+            check_parameters_schema(params, f"{where}[{i}].function.parameters")
         function = {k: v for k, v in spec.items() if k != "type" and v is not None}
         out.append({"type": "function", "function": function})
     return out

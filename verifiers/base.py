@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
-from pivotrl.verifiers.verdict import Verdict
+from pivotrl.verifiers.verdict import Verdict, checked_batch
 
 
 @runtime_checkable
@@ -169,6 +169,7 @@ class BaseVerifier(ABC):
                 results = self._verify_valid_batch([parsed[i] for i in todo], [pivot_list[i] for i in todo])
             except RecursionError:  # one pathological action: score the batch one by one
                 results = [self.verify(parsed[i], pivot_list[i]) for i in todo]
+            results = checked_batch(results, len(todo), source=f"verifier {self.name!r}")
             for i, verdict in zip(todo, results):
                 verdicts[i] = self._checked(verdict)
         return verdicts  # type: ignore[return-value]

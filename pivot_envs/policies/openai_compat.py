@@ -15,6 +15,7 @@ from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
 from pivotrl.pivot_envs.policies.ordering import prefix_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers.llm_client import ClientConfig, run_sync
 
@@ -85,8 +86,7 @@ class OpenAIPolicy:
     # ------------------------------------------------------------------------------------------
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
-        if k < 1:
-            raise PivotRLError(f"k must be at least 1, got {k}")
+        check_sampling(params, k)
         if not pivots:
             return []
         return run_sync(self._sample(pivots, k, params))
