@@ -33,7 +33,7 @@ class HFPolicy:
 
     Log-probs (``params.logprobs``) are those of the chosen tokens under
     ``log_softmax(logits / temperature)``: what the trainer computes, before top-p truncation
-    (greedy decoding, temperature 0, gives k copies of one sequence and ``log_softmax(logits)``). Sampling is reproducible
+    (greedy decoding, temperature 0, k = 1 only as in every backend, gives ``log_softmax(logits)``). Sampling is reproducible
     for the same pivots, seed and ``batch_size``. The model's text is returned as it is, garbage
     included: verifiers score it.
     """
