@@ -9,6 +9,9 @@ pivot file. Configure verl with::
 
     custom_reward_function.path=<site-packages>/pivotrl/trainer_plugin/adapters/verl.py
     custom_reward_function.name=compute_score
+
+(``compute_score_batch`` for the ``batch`` manager, ``compute_score_prime`` for ``prime``: see
+``verl_managers``.)
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
+
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
+from pivotrl.trainer_plugin.adapters.verl_managers import VerifierAbort, compute_score_prime  # noqa: F401 - verl loads them from here
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, as_pivots, verifier_spec
 
 logger = logging.getLogger(__name__)
@@ -32,7 +38,7 @@ ABILITY = {"tool": "tool_use", "browse": "search", "terminal": "shell", "swe": "
 
 _lock = threading.Lock()
 _scorers: dict[str, PivotScorer] = {}  # per process: verl calls compute_score once per sample
-_embedded: dict[str, tuple[Pivot, PivotScorer]] = {}
+_embedded: LRUCache[str, tuple[Pivot, PivotScorer]] = LRUCache(maxsize=100_000)  # bounded: long runs
 
 
 def data_source(pivot: Pivot) -> str:
@@ -105,8 +111,6 @@ def _embedded_pivot(text: str) -> tuple[Pivot, PivotScorer]:
             raise DataError(f"extra_info.pivot is not a pivot record: {exc}", field="extra_info.pivot") from None
         hit = (pivot, _shared_scorer(pivot))
         with _lock:
-            if len(_embedded) > 100_000:
-                _embedded.clear()
             hit = _embedded.setdefault(text, hit)
     return hit
 
