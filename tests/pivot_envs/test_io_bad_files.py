@@ -183,7 +183,7 @@ def test_profiled_duplicates_name_both_lines(tmp_path):
         load_profiled(path)
     assert f"{path}:3" in str(info.value)
     path.write_text(_lines(json.dumps({**record, "stats": {**record["stats"], "mean": "high"}})))
-    with pytest.raises(DataError, match="stats.mean"):
+    with pytest.raises(DataError, match=r"stats\.mean"):
         load_profiled(path)
 
 
