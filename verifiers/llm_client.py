@@ -77,6 +77,10 @@ class RequestTimeout(TimeoutError):
     """An attempt missed its wall-clock deadline (a slow first byte, a trickling body, a hang)."""
 
 
+class BadResponse(Exception):
+    """The endpoint answered, but not with a chat completion (no choices, HTML, a bare string)."""
+
+
 class EndpointFailure(Exception):
     """A call that failed on every attempt; ``cause`` is the last error."""
 
@@ -117,7 +121,7 @@ def is_endpoint_error(exc: BaseException) -> bool:
 
     import openai
 
-    return isinstance(exc, (openai.APIError, TimeoutError, ConnectionError, json.JSONDecodeError))
+    return isinstance(exc, (openai.APIError, TimeoutError, ConnectionError, json.JSONDecodeError, BadResponse))
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -180,6 +184,32 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     return box["value"]
 
 
+def completion_choices(response: Any) -> list[Any]:
+    """The choices of a chat completion, or BadResponse when the answer is not one."""
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list):
+        raise BadResponse(f"not a chat completion: {str(response)[:200]!r}")
+    return choices
+
+
+def _chat_result(response: Any) -> ChatResult:
+    choices = completion_choices(response)
+    if not choices:
+        raise BadResponse("the chat completion holds no choices")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    if message is None:
+        raise BadResponse("the first choice holds no message")
+    logprobs = None
+    content_lp = getattr(getattr(choice, "logprobs", None), "content", None)
+    if content_lp:
+        logprobs = [{"token": t.token, "logprob": t.logprob,
+                     "top": {a.token: a.logprob for a in (t.top_logprobs or [])}} for t in content_lp]
+    usage = response.usage.model_dump() if getattr(response, "usage", None) else {}
+    content = message.content
+    return ChatResult(content if isinstance(content, str) else "", logprobs, choice.finish_reason, usage)
+
+
 class ChatClient:
     """Chat completions with a concurrency limit. Errors that survive the retries are returned
     (batch) or raised (single) as an EndpointFailure, for the caller's policy."""
@@ -201,19 +231,13 @@ class ChatClient:
 
     async def _one(self, client: Any, semaphore: asyncio.Semaphore, messages: list[dict[str, Any]],
                    params: dict[str, Any]) -> ChatResult:
+        async def attempt() -> ChatResult:
+            response = await client.chat.completions.create(model=self.config.model, messages=messages, **params)
+            return _chat_result(response)  # inside the attempt: a malformed answer is retried like an error
+
         async with semaphore:
             self.calls += 1
-            response = await call_with_deadline(
-                lambda: client.chat.completions.create(model=self.config.model, messages=messages, **params),
-                timeout=self.config.timeout, max_retries=self.config.max_retries)
-        choice = response.choices[0]
-        logprobs = None
-        content_lp = getattr(getattr(choice, "logprobs", None), "content", None)
-        if content_lp:
-            logprobs = [{"token": t.token, "logprob": t.logprob,
-                         "top": {a.token: a.logprob for a in (t.top_logprobs or [])}} for t in content_lp]
-        usage = response.usage.model_dump() if getattr(response, "usage", None) else {}
-        return ChatResult(choice.message.content or "", logprobs, choice.finish_reason, usage)
+            return await call_with_deadline(attempt, timeout=self.config.timeout, max_retries=self.config.max_retries)
 
     async def achat_batch(self, requests: Sequence[tuple[list[dict[str, Any]], dict[str, Any]]]) -> list[ChatResult | Exception]:
         semaphore = asyncio.Semaphore(self.config.concurrency)

@@ -17,7 +17,13 @@ from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
 from pivotrl.pivot_envs.policies.ordering import prefix_order
 from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.verifiers.llm_client import ClientConfig, EndpointFailure, call_with_deadline, run_sync
+from pivotrl.verifiers.llm_client import (
+    ClientConfig,
+    EndpointFailure,
+    call_with_deadline,
+    completion_choices,
+    run_sync,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +182,13 @@ class OpenAIPolicy:
                 return (f"not sent: the endpoint failed {self._consecutive_failures} requests in a row "
                         f"(last: {self._last_error})")[:MAX_ERROR_CHARS]
             self._stats.requests += 1
+            async def attempt() -> tuple[Any, list[Any]]:
+                response = await client.chat.completions.create(**body)
+                return response, completion_choices(response)  # a malformed answer is retried too
+
             try:
-                response = await call_with_deadline(lambda: client.chat.completions.create(**body),
-                                                     timeout=self.config.timeout, max_retries=self.config.max_retries)
+                response, choices = await call_with_deadline(attempt, timeout=self.config.timeout,
+                                                             max_retries=self.config.max_retries)
             except Exception as exc:  # after the retries: recorded per sample, never raised
                 self._consecutive_failures += 1
                 self._last_error = _describe(exc)
@@ -186,7 +196,7 @@ class OpenAIPolicy:
                 return self._last_error
         self._consecutive_failures = 0
         self._count_usage(getattr(response, "usage", None))
-        return [_action(choice) for choice in (response.choices or [])]
+        return [_action(choice) for choice in choices]
 
     def _count_usage(self, usage: Any) -> None:
         if usage is None:
