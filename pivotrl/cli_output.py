@@ -34,12 +34,14 @@ class ProgressBar:
     """``update(n)`` as work finishes; ``waiting_for`` names what the next update waits on."""
 
     def __init__(self, total: int | None, *, desc: str, unit: str, initial: int = 0,
-                 waiting_for: str = "the next result", log_every: float = 30.0, enabled: bool = True) -> None:
+                 waiting_for: str = "the next result", log_every: float = 30.0, waiting_after: float = WAITING_AFTER,
+                 enabled: bool = True) -> None:
         tty = sys.stderr.isatty()
         self.bar = tqdm(total=total, initial=initial, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True,
                         smoothing=0.1, mininterval=0.5 if tty else log_every, disable=not enabled)
         self.waiting_for = waiting_for
         self._postfix = ""
+        self._waiting_after = waiting_after
         self._last = time.monotonic()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -65,7 +67,7 @@ class ProgressBar:
         while not self._stop.wait(self._every):
             with self._lock:
                 idle = time.monotonic() - self._last
-                if idle >= WAITING_AFTER:
+                if idle >= self._waiting_after:
                     waiting = f"waiting {idle:.0f} s for {self.waiting_for}"
                     self.bar.set_postfix_str(f"{self._postfix}, {waiting}" if self._postfix else waiting, refresh=False)
                 self.bar.refresh()
