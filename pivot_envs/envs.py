@@ -55,6 +55,11 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         self.render_mode = render_mode
         self.pivots = list(pivots)
         self._index = {p.id: i for i, p in enumerate(self.pivots)}
+        if len(self._index) != len(self.pivots):  # reset(pivot_id=...) would silently serve the last one
+            first = next(i for i, p in enumerate(self.pivots) if self._index[p.id] != i)
+            again = self._index[self.pivots[first].id]
+            raise DataError(f"pivot id {self.pivots[first].id!r} appears twice (pivots {first + 1} and {again + 1} "
+                            "of the list); ids must be unique", field="id")
         self.domain = domain or self.pivots[0].domain
         recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
         self.verifier: Verifier = get_verifier(verifier if verifier is not None else recorded)

@@ -70,3 +70,10 @@ def test_render_ansi_shows_the_pivot_and_the_last_verdict():
     assert plain.render() is None  # no render mode: nothing
     with pytest.raises(PivotRLError, match="render_mode must be one of"):
         PivotEnv(PIVOTS, render_mode="human")
+
+
+def test_an_env_refuses_two_pivots_with_one_id():
+    from pivotrl.errors import DataError
+
+    with pytest.raises(DataError, match=r"pivot id 'a' appears twice \(pivots 1 and 4"):
+        PivotEnv([*PIVOTS, PIVOTS[0]])
