@@ -121,6 +121,8 @@ def _whole_object(path: Path) -> tuple[Any, DataError | None]:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+#: a JSON escape of a UTF-16 surrogate: the only way JSON text yields a lone one
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -163,7 +165,10 @@ def _iter_array(text: str, path: Path) -> Iterator[tuple[Any, int]]:
 
 def _read_json_text(path: Path) -> Iterator[tuple[Any, int]]:
     """JSONL, a JSON array, or one JSON object, whatever the suffix says: many datasets name
-    JSONL files ``.json``, and a pretty-printed object spans many lines."""
+    JSONL files ``.json``, and a pretty-printed object spans many lines.
+
+    Parsing refuses NaN and infinities; a lone surrogate can only come from a ``\\uD8xx``
+    escape, so records are walked for one only where their text holds such an escape."""
     lines = _iter_lines(path)
     first: tuple[str, int] | None = None
     for raw, number in lines:
@@ -176,7 +181,12 @@ def _read_json_text(path: Path) -> Iterator[tuple[Any, int]]:
     text, number = first
     if text.lstrip().startswith("["):
         lines.close()
-        yield from _iter_array(_read_text(path), path)
+        text = _read_text(path)
+        escapes = _SURROGATE_ESCAPE.search(text) is not None
+        for record, line in _iter_array(text, path):
+            if escapes:
+                _check_value(record, str(path), line)
+            yield record, line
         return
     try:
         record = loads_strict(text)
@@ -193,14 +203,20 @@ def _read_json_text(path: Path) -> Iterator[tuple[Any, int]]:
         lines.close()
         whole, problem = _whole_object(path)  # one object over many lines?
         if problem is None:
+            _check_value(whole, str(path), number)
             yield whole, number
             return
         raise (problem if problem.line is not None else first_problem) from None
+    if _SURROGATE_ESCAPE.search(text):
+        _check_value(record, str(path), number)
     yield record, number
     for raw, number in lines:
         text = _decode_line(raw, path, number)
         if text.strip():
-            yield _parse(text, path, number), number
+            record = _parse(text, path, number)
+            if _SURROGATE_ESCAPE.search(text):
+                _check_value(record, str(path), number)
+            yield record, number
 
 
 def _read_parquet(path: Path) -> Iterator[tuple[Any, int]]:
@@ -236,10 +252,12 @@ def iter_raw(source: Source) -> Iterator[tuple[Any, str | None, int]]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         _check_input_file(path)
-        records = _read_parquet(path) if path.name.lower().endswith(".parquet") else _read_json_text(path)
+        parquet = path.name.lower().endswith(".parquet")
+        records = _read_parquet(path) if parquet else _read_json_text(path)  # JSON text checks its own
         count = 0
         for record, line in records:
-            _check_value(record, str(path), line)
+            if parquet:
+                _check_value(record, str(path), line)
             count += 1
             yield record, str(path), line
         if not count:

@@ -233,6 +233,11 @@ def report(profiled: Path, html_path: Path, lam: float, min_var: float) -> None:
         facts = write_html(pivots, html_path, lam=lam, min_var=min_var, title=f"profile report: {profiled.name}")
     except ImportError:
         _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+    except OSError as exc:  # a full disk, a read-only directory: one line, not a traceback
+        from pivotrl.errors import OutputError
+        from pivotrl.pivot_envs.output_lock import describe_os_error
+
+        _fail(OutputError(describe_os_error(exc), path=str(html_path)))
     except PivotRLError as exc:
         _fail(exc)
     console.print(f"{facts['candidates']} candidates, {100 * facts['zero_advantage_share']:.1f}% with zero GRPO "
