@@ -170,8 +170,9 @@ def convert(source: Path, output: Path, target: str, domain: str | None) -> None
     from pivotrl.pivot_envs import load_pivots, write_jsonl, write_nemo_gym_rows
 
     try:
-        pivots = load_pivots(source, domain=domain)
-        count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
+        with err_console.status(f"converting {source}"):
+            pivots = load_pivots(source, domain=domain)
+            count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
     except PivotRLError as exc:
         _fail(exc)
     console.print(f"{count} pivots -> {output} ({target})", highlight=False, soft_wrap=True)
