@@ -62,9 +62,10 @@ class GuardedVerifier:
     a score outside [0, 1], a wrong return type, a ``verify_batch`` of the wrong length or an
     exception inside it is a VerifierError naming it; other attributes pass through."""
 
-    def __init__(self, inner: Any, name: str) -> None:
+    def __init__(self, inner: Any, name: str, params: dict[str, Any] | None = None) -> None:
         self.inner = inner
         self.name = name
+        self._params = dict(params or {})  # what it was built with: its spec rebuilds it
 
     def _source(self) -> str:
         return f"verifier {self.name!r}"
@@ -87,10 +88,14 @@ class GuardedVerifier:
                              source=self._source())
 
     def spec(self) -> dict[str, Any]:
-        if hasattr(self.inner, "spec"):
+        if callable(getattr(self.inner, "spec", None)):
             return dict(self.inner.spec())
-        params = self.inner.params() if hasattr(self.inner, "params") else {}
-        return {"name": self.name, "params": dict(params)}
+        return {"name": self.name, "params": self.params()}
+
+    def params(self) -> dict[str, Any]:
+        if callable(getattr(self.inner, "params", None)):
+            return dict(self.inner.params())
+        return dict(self._params)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
@@ -99,12 +104,12 @@ class GuardedVerifier:
         return f"GuardedVerifier({self.inner!r})"
 
 
-def _guarded(verifier: Any, name: str) -> Verifier:
+def _guarded(verifier: Any, name: str, params: dict[str, Any] | None = None) -> Verifier:
     if isinstance(verifier, (BaseVerifier, GuardedVerifier)):
         return verifier
     if not callable(getattr(verifier, "verify", None)):
         raise VerifierError(f"verifier {name!r} has no verify(action, pivot) method: {verifier!r:.80}")
-    return GuardedVerifier(verifier, name)
+    return GuardedVerifier(verifier, name, params)
 
 
 def register_verifier(name: str, obj: Any = None, *, override: bool = False) -> Any:
@@ -167,7 +172,7 @@ def get_verifier(spec: Any, **params: Any) -> Verifier:
             raise VerifierError(f"cannot build verifier {name!r}: {exc}; it accepts: {accepted or 'no parameters'}") from None
         if not getattr(verifier, "name", ""):
             verifier.name = name
-        return _guarded(verifier, name)
+        return _guarded(verifier, name, params)
     if callable(target):
         return FunctionVerifier(target, name, **params)
     raise VerifierError(f"verifier {name!r} is neither a class nor a function: {target!r}")

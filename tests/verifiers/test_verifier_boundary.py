@@ -137,3 +137,11 @@ def test_an_env_step_with_a_broken_verifier_raises_instead_of_rewarding(register
     env.reset(seed=0)
     with pytest.raises(VerifierError, match="test_env_two"):
         env.step("anything")
+
+
+def test_a_guarded_verifiers_spec_rebuilds_it(registered):
+    name = registered("test_protocol_spec", ProtocolOnly)
+    verifier = get_verifier({"name": name, "params": {"score": 0.5}})
+    assert verifier.spec() == {"name": name, "params": {"score": 0.5}}
+    rebuilt = get_verifier(verifier.spec())
+    assert rebuilt.verify("x", PIVOT).score == 0.5
