@@ -136,7 +136,10 @@ def _bwrap_usable() -> bool:
     return probe.returncode == 0
 
 
-needs_bwrap = pytest.mark.skipif(not _bwrap_usable(), reason="bubblewrap is needed to mount a full or read-only dir")
+def needs_bwrap(test):
+    """A real bubblewrap mount (a tiny tmpfs, a read-only bind) under the real CLI."""
+    skip = pytest.mark.skipif(not _bwrap_usable(), reason="bubblewrap is needed to mount a full or read-only dir")
+    return pytest.mark.integration(skip(test))
 
 
 def _cli_in_sandbox(mount: list[str], script: str, tmp_path: Path) -> subprocess.CompletedProcess:
