@@ -33,7 +33,7 @@ def check_sampling(params: Any, k: int) -> None:
     Greedy decoding (temperature 0) with ``k > 1`` is refused too: the K samples are one action
     repeated, so every group is uniform and profiling can keep nothing."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise SamplingParamsError(f"k must be a whole number of at least 1, got {k!r}")
+        raise SamplingParamsError(f"k must be at least 1 (a whole number), got {k!r}")
     temperature = _number("temperature", params.temperature)
     if not 0.0 <= temperature <= MAX_TEMPERATURE:
         raise SamplingParamsError(f"temperature must be within [0, {MAX_TEMPERATURE:g}], got {temperature:g} "

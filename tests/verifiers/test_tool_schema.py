@@ -3,6 +3,7 @@ the difference named."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -150,7 +151,8 @@ def test_pivot_without_schemas_compares_arguments_as_given(verifier):
 
 def test_invalid_tool_schema_is_a_broken_verifier_setup_not_a_zero():
     tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "nonsense"}}}}}]
-    pivot = make_pivot(call("f", a=1), tools=tools)
+    # loading refuses such a schema (with file, line and field); a pivot built in code still meets the verifier
+    pivot = dataclasses.replace(make_pivot(call("f", a=1), tools=[]), tools=tools)
     with pytest.raises(VerifierError, match="schema is invalid"):
         get_verifier("tool_schema").verify(hermes(("f", {"a": 1})), pivot)
 
