@@ -30,7 +30,8 @@ def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
 class SearchOverlapVerifier(ToolSchemaVerifier):
     name = "search_overlap"
     #: top-k URLs remembered per (engine, query): a least-recently-used cache of this many entries
-    results_cache_size = 200_000
+    #: (about 400 bytes each; every env holds its own verifier, so this bounds memory per env)
+    results_cache_size = 32_768
 
     def __init__(self, k: int = 5, threshold: float = 0.5, search_tool: str = "search", query_arg: str = "query",
                  engine: str | SearchBackend | None = None, **tool_schema_params: Any) -> None:
@@ -45,7 +46,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         self.query_arg = query_arg
         self._engine_spec = engine
         self._engines: dict[str, SearchBackend] = {}
-        self._results: LRUCache[tuple[str, str], list[str]] = LRUCache(maxsize=self.results_cache_size)
+        self._results: LRUCache[str, tuple[str, ...]] = LRUCache(maxsize=self.results_cache_size)
         self._results_lock = threading.Lock()
         if isinstance(engine, str):
             self._engine_for_name(engine)  # fail at construction when the engine is unknown
@@ -75,13 +76,13 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         name = spec or str((pivot.env or {}).get("corpus") or "browse")
         return name, self._engine_for_name(name)
 
-    def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[list[str]]:
+    def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[tuple[str, ...]]:
         # Answers come from this call's own lookups, never from reading the cache back: another
         # thread (or this call's own inserts) may have evicted an entry in between.
-        found: dict[str, list[str]] = {}
+        found: dict[str, tuple[str, ...]] = {}
         with self._results_lock:
             for query in set(queries):
-                hit = self._results.get((engine_name, query))
+                hit = self._results.get(f"{engine_name}\0{query}")
                 if hit is not None:
                     found[query] = hit
         missing = sorted(set(queries) - set(found))
@@ -90,10 +91,10 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
             if len(answers) != len(missing):
                 raise VerifierError(f"search_overlap: engine {engine_name!r} returned {len(answers)} result lists for "
                                     f"{len(missing)} queries")
-            fetched = {query: list(urls)[: self.k] for query, urls in zip(missing, answers)}
+            fetched = {query: tuple(urls)[: self.k] for query, urls in zip(missing, answers)}
             with self._results_lock:
                 for query, urls in fetched.items():
-                    self._results[engine_name, query] = urls
+                    self._results[f"{engine_name}\0{query}"] = urls
             found.update(fetched)
         return [found[q] for q in queries]
 
