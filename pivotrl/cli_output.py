@@ -27,6 +27,7 @@ def emit_json(summary: dict[str, Any]) -> None:
     """A command's ``--json`` summary: one JSON object, the only thing on stdout."""
     click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str))
 
+
 WAITING_AFTER = 5.0  # seconds without an update before the bar says what it waits for
 
 
