@@ -24,7 +24,8 @@ from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
 from pivotrl.pivot_envs.profile import spec_key
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.pivot_envs.spaces import AgentAction, JSONList
+from pivotrl.pivot_envs.render import render_ansi
+from pivotrl.pivot_envs.spaces import AgentAction, JSONList, encode_json
 from pivotrl.verifiers import Verifier, get_verifier
 from pivotrl.verifiers.base import BaseVerifier
 
@@ -37,17 +38,30 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
     ``verifier`` overrides the one the pivots record; ``parser`` the tool-call format actions
     are read in (``auto``, the default, detects it; see ``pivotrl.verifiers.parsers``). When
     either makes the verifier differ from the recorded one, a warning says so, because the
-    verifier used online must be the one used for profiling.
+    verifier used online must be the one used for profiling. ``render_mode="ansi"`` makes
+    ``render()`` return the pivot and the last verdict as text.
+
+    Pivots are served in a shuffled order drawn from the env's RNG: ``reset(seed=...)`` makes it
+    reproducible, and unseeded envs (the sub-envs of a vector env) each draw their own.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 1}
 
     def __init__(self, pivots: Sequence[Pivot], verifier: Any = None, domain: str | None = None,
-                 parser: str | None = None) -> None:
+                 parser: str | None = None, render_mode: str | None = None) -> None:
         if not pivots:
             raise DataError("a PivotEnv needs at least one pivot")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise PivotRLError(f"render_mode must be one of {self.metadata['render_modes']} or None, got "
+                               f"{render_mode!r}")
+        self.render_mode = render_mode
         self.pivots = list(pivots)
         self._index = {p.id: i for i, p in enumerate(self.pivots)}
+        if len(self._index) != len(self.pivots):  # reset(pivot_id=...) would silently serve the last one
+            first = next(i for i, p in enumerate(self.pivots) if self._index[p.id] != i)
+            again = self._index[self.pivots[first].id]
+            raise DataError(f"pivot id {self.pivots[first].id!r} appears twice (pivots {first + 1} and {again + 1} "
+                            "of the list); ids must be unique", field="id")
         self.domain = domain or self.pivots[0].domain
         recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
         built = get_verifier(verifier if verifier is not None else recorded)
@@ -59,11 +73,16 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         self.verifier: Verifier = built
         if (verifier is not None or parser is not None) and isinstance(self.verifier, BaseVerifier):
             _warn_if_other_verifier(self.verifier.spec(), self.pivots)
-        self.observation_space = spaces.Dict({"messages": JSONList("role"), "tools": JSONList("type")})
+        self.observation_space = spaces.Dict({  # sized for shared memory (AsyncVectorEnv)
+            "messages": JSONList("role", max_bytes=max(len(encode_json(p.messages)) for p in self.pivots)),
+            "tools": JSONList("type", max_bytes=max(len(encode_json(p.tools)) for p in self.pivots)),
+        })
         self.action_space = AgentAction()
         self._order: np.ndarray = np.arange(len(self.pivots))
+        self._shuffled = False
         self._cursor = 0
         self._current: Pivot | None = None
+        self._last: tuple[Any, Any] | None = None  # (action, verdict) of the last step
 
     @property
     def pivot(self) -> Pivot:
@@ -74,9 +93,11 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         super().reset(seed=seed)
-        if seed is not None:
+        if seed is not None or not self._shuffled:
             self._order = self.np_random.permutation(len(self.pivots))
             self._cursor = 0
+            self._shuffled = True
+        self._last = None
         pivot_id = (options or {}).get("pivot_id")
         if pivot_id is not None:
             if pivot_id not in self._index:
@@ -90,6 +111,7 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         pivot = self.pivot
         verdict = self.verifier.verify(action, pivot)
+        self._last = (action, verdict)
         info = {**self._info(), "verdict": verdict}
         return self._observation(), float(verdict.score), True, False, info
 
@@ -99,6 +121,13 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         if callable(close):
             close()
         super().close()
+
+    def render(self) -> str | None:  # type: ignore[override]
+        """``render_mode="ansi"``: the pivot and, after a step, the action and its verdict."""
+        if self.render_mode != "ansi" or self._current is None:
+            return None
+        action, verdict = self._last if self._last is not None else (None, None)
+        return render_ansi(self._current, getattr(self.verifier, "name", "?"), action, verdict)
 
     def _observation(self) -> dict[str, Any]:
         # Copies: RL loops append the model's turn to obs["messages"]; the pivot must not change.
@@ -135,31 +164,35 @@ def _shipped_pivots(domain: str) -> list[Pivot]:
 
 
 def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, verifier: Any,
-          parser: str | None) -> PivotEnv:
+          parser: str | None = None, render_mode: str | None = None) -> PivotEnv:
     if pivots is None:
         loaded = _shipped_pivots(domain)
     elif isinstance(pivots, (str, os.PathLike)):
         loaded = load_pivots(pivots, domain=domain)
     else:
         loaded = [p if isinstance(p, Pivot) else Pivot.from_dict(p, default_domain=domain) for p in pivots]
-    return PivotEnv(loaded, verifier=verifier, domain=domain, parser=parser)
+    return PivotEnv(loaded, verifier=verifier, domain=domain, parser=parser, render_mode=render_mode)
 
 
-def make_tool_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
+def make_tool_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
+                  render_mode: str | None = None) -> PivotEnv:
     """``pivot/tool-v0``: conversational tool use, scored by ``tool_schema``."""
-    return _make("tool", pivots, verifier, parser)
+    return _make("tool", pivots, verifier, parser, render_mode)
 
 
-def make_browse_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
+def make_browse_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
+                    render_mode: str | None = None) -> PivotEnv:
     """``pivot/browse-v0``: search and open pages, scored by ``search_overlap``."""
-    return _make("browse", pivots, verifier, parser)
+    return _make("browse", pivots, verifier, parser, render_mode)
 
 
-def make_terminal_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
+def make_terminal_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
+                      render_mode: str | None = None) -> PivotEnv:
     """``pivot/terminal-v0``: bash tasks, scored by ``shell_exec`` in a sandbox."""
-    return _make("terminal", pivots, verifier, parser)
+    return _make("terminal", pivots, verifier, parser, render_mode)
 
 
-def make_swe_env(pivots: Any = None, verifier: Any = None, parser: str | None = None) -> PivotEnv:
+def make_swe_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
+                 render_mode: str | None = None) -> PivotEnv:
     """``pivot/swe-v0``: repository edits and tests, scored by ``shell_exec`` in a sandbox."""
-    return _make("swe", pivots, verifier, parser)
+    return _make("swe", pivots, verifier, parser, render_mode)

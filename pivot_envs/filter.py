@@ -89,13 +89,19 @@ def _check_stats(pivot: Pivot, index: int) -> dict[str, Any]:
 def filter_pivots(profiled: Sequence[Pivot] | Iterable[Pivot], lam: float = DEFAULT_LAM,
                   min_var: float = 0.0) -> FilterResult:
     """Keep the candidates with ``var > min_var and mean < lam``; boundaries are exclusive
-    (a variance of exactly ``min_var`` and a mean of exactly ``lam`` are dropped)."""
+    (a variance of exactly ``min_var`` and a mean of exactly ``lam`` are dropped). A candidate
+    that appears twice is a DataError naming both records, never counted twice."""
     if min_var < 0:
         raise DataError(f"min_var must be >= 0, got {min_var}")
     funnel = Funnel()
     kept: list[Pivot] = []
     ks: set[int] = set()
+    seen: dict[str, int] = {}
     for index, pivot in enumerate(profiled):
+        first = seen.setdefault(pivot.id, index)
+        if first != index:  # two profiles of one candidate (two runs on one output?) would count twice
+            raise DataError(f"candidate {pivot.id!r} appears twice (records {first + 1} and {index + 1}); each "
+                            "candidate must be profiled once: remove the duplicate", line=index + 1, field="id")
         stats = _check_stats(pivot, index)
         if isinstance(stats.get("k"), int):
             ks.add(stats["k"])

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pivotrl.errors import DataError, PivotRLError, VerifierError
+from pivotrl.errors import DataError, OutputError, PivotRLError, VerifierError
+from pivotrl.jsonsafe import dumps_line
 from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.output_lock import describe_os_error, exclusive_output
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.ordering import prefix_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
@@ -253,19 +256,34 @@ def finished_ids(path: str | os.PathLike[str]) -> tuple[set[str], bool]:
 
 
 class AppendWriter:
-    """Appends one JSON line per record and makes it durable before returning (flush + fsync)."""
+    """Appends one JSON line per record and makes it durable before returning (flush + fsync).
+
+    Sampled text may hold lone surrogates (an emoji cut by ``max_tokens``): they are written as
+    U+FFFD, so the line stays UTF-8. A failed write (disk full, read-only) is an OutputError; a
+    torn last line is dropped by the next run."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.path = str(path)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc), path=self.path) from None
 
     def write(self, record: Mapping[str, Any]) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        line = dumps_line(record) + "\n"
+        try:
+            self._handle.write(line)
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc), path=self.path) from None
 
     def close(self) -> None:
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError as exc:  # the buffered tail could not be written either
+            raise OutputError(describe_os_error(exc), path=self.path) from None
 
 
 # ------------------------------------------------------------------------------------------
@@ -297,12 +315,23 @@ def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os
     for the engine's prefix cache) and records are written in that order; a rerun skips ids
     already in ``output``. Sampler failures score 0 with their reason; a broken verifier
     raises VerifierError after the records finished so far are written. ``progress(candidates,
-    actions)`` is called after each record."""
+    actions)`` is called after each record.
+
+    The output is held exclusively for the run (a second process on it gets OutputLocked, naming
+    this one), and sampling settings any backend would refuse are refused before any work."""
     config = config or ProfileConfig()
+    check_sampling(config.sampling, config.k)
     ids = [p.id for p in candidates]
     if len(set(ids)) != len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})[:5]
         raise DataError(f"candidate ids must be unique (the output is keyed by id); repeated: {dupes}")
+    with exclusive_output(output, purpose="pivotrl profile"):
+        return _profile_locked(candidates, policy, output, config, runner, progress)
+
+
+def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: str | os.PathLike[str],
+                    config: ProfileConfig, runner: Runner | None, progress: ProgressFn | None) -> ProfileSummary:
+    ids = [p.id for p in candidates]
     done, dropped = finished_ids(output)
     summary = ProfileSummary(candidates=len(candidates), dropped_partial_line=dropped)
     summary.skipped = sum(i in done for i in ids)
@@ -408,20 +437,38 @@ def _ready(future: Future[Any] | None) -> bool:
     return future is None or future.done()
 
 
+def _check_profiled_stats(stats: Mapping[str, Any]) -> None:
+    for key in ("k", "rewards", "mean", "var"):
+        if key not in stats:
+            raise DataError(f"not profiled: stats has no '{key}'; run `pivotrl profile` on the candidates first",
+                            field=f"stats.{key}")
+    for key in ("mean", "var"):
+        value = stats[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+            raise DataError(f"expected a number within [0, 1], found {value!r}", field=f"stats.{key}")
+    rewards = stats["rewards"]
+    if not isinstance(rewards, list) or not all(isinstance(r, (int, float)) and not isinstance(r, bool)
+                                                for r in rewards):
+        raise DataError("expected a list of numbers", field="stats.rewards")
+    if isinstance(stats["k"], bool) or not isinstance(stats["k"], int):
+        raise DataError(f"expected a whole number, found {stats['k']!r}", field="stats.k")
+
+
 def load_profiled(source: Any) -> list[Pivot]:
-    """Profiled records (``stats`` required), from any source ``load_pivots`` reads."""
-    from pivotrl.pivot_envs.io import iter_raw
+    """Profiled records (``stats`` required and well-formed, ids unique), from any source
+    ``load_pivots`` reads; an empty source is a DataError."""
+    from pivotrl.pivot_envs.io import UniqueIds, iter_raw
 
     out: list[Pivot] = []
+    ids = UniqueIds("profiled candidate")
     for record, path, line in iter_raw(source):
         try:
             pivot = Pivot.from_dict(record)
-            stats = pivot.stats or {}
-            for key in ("k", "rewards", "mean", "var"):
-                if key not in stats:
-                    raise DataError(f"not profiled: stats has no '{key}'; run `pivotrl profile` on the candidates "
-                                    "first", field=f"stats.{key}")
-            out.append(pivot)
+            _check_profiled_stats(pivot.stats or {})
         except DataError as exc:
             raise exc.located(path=path or "<records>", line=line) from None
+        ids.add(pivot.id, path, line)
+        out.append(pivot)
+    if not out:
+        raise DataError("no profiled records: the given records are empty")
     return out

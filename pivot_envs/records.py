@@ -26,6 +26,17 @@ def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
     return value
 
 
+def check_parameters_schema(params: Mapping[str, Any], where: str) -> None:
+    """A tool's ``parameters`` must hold JSON values only. Parts that are not valid JSON Schema
+    (``"type": "dict"``, ``"float"``, a string where a number belongs) are kept: real tool
+    schemas are written that way, ``tool_schema`` reads them in their dialect and repairs the
+    rest, and ``pivotrl validate`` lists what it repaired."""
+    try:
+        json.dumps(params, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        raise DataError("parameters must hold JSON values only", field=where) from None
+
+
 def normalize_tools(tools: Any, where: str = "tools") -> list[dict[str, Any]]:
     """Tool schemas in the nested chat form ``{"type": "function", "function": {...}}``;
     flat Responses-API tools are converted."""
@@ -47,9 +58,18 @@ def normalize_tools(tools: Any, where: str = "tools") -> list[dict[str, Any]]:
         if not isinstance(name, str) or not name:
             raise DataError("tool has no name", field=f"{where}[{i}].function.name")
         params = spec.get("parameters")
+        if isinstance(params, str):  # some exports carry the schema as a JSON string
+            try:
+                params = json.loads(params)
+            except ValueError as exc:
+                raise DataError(f"parameters is a string but not JSON: {exc}",
+                                field=f"{where}[{i}].function.parameters") from None
+            spec = {**spec, "parameters": params}
         if params is not None and not isinstance(params, Mapping):
             raise DataError(f"parameters must be a JSON schema object, found {type(params).__name__}",
                             field=f"{where}[{i}].function.parameters")
+        if params is not None:
+            check_parameters_schema(params, f"{where}[{i}].function.parameters")
         function = {k: v for k, v in spec.items() if k != "type" and v is not None}
         out.append({"type": "function", "function": function})
     return out

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pivotrl.cli_output import EXIT_ERROR, EXIT_NOTHING, emit_json
 from pivotrl.errors import PivotRLError
 
 # Pipes and CI logs get a wide table instead of rich's 80-column default.
@@ -23,7 +24,7 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 def _fail(exc: Exception) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    sys.exit(2)
+    sys.exit(EXIT_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,11 +36,31 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Run the shipped trajectories through extraction, environments and verifiers."""
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (tables go to stderr).")
+def demo(as_json: bool) -> None:
+    """Run the shipped trajectories through extraction, environments and verifiers. Exits 1
+    when a reference action does not score 1 under its own verifier."""
+    from pivotrl.cli_output import ProgressBar
     from pivotrl.demo import run_demo
 
-    rows = run_demo()
+    out = err_console if as_json else console
+    bars: dict[str, ProgressBar] = {}
+
+    def progress(domain: str, done: int, total: int) -> None:
+        if domain not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[domain] = ProgressBar(total, desc=f"demo {domain}", unit="step",
+                                       waiting_for=f"the {domain} verifier (sandboxes start on first use)")
+        bars[domain].update(1)
+
+    try:
+        rows = run_demo(progress=progress)
+    except PivotRLError as exc:
+        _fail(exc)
+    finally:
+        for bar in bars.values():
+            bar.close()
     table = Table(title="pivotrl demo: shipped trajectories -> pivots -> env.step -> verifier")
     for col in ("domain", "env id", "verifier", "sandbox", "trajectories", "pivots", "reference reward",
                 "perturbed reward", "steps/s"):
@@ -47,16 +68,26 @@ def demo() -> None:
     for r in rows:
         table.add_row(r.domain, r.env_id, r.verifier, r.runs_in, str(r.trajectories), str(r.pivots),
                       f"{r.reference_reward:.3f}", f"{r.perturbed_reward:.3f}", f"{r.steps_per_second:,.0f}")
-    console.print(table)
-    console.print("reference reward: the demonstrated action scored by its own verifier (gold self-check, 1.0 "
-                  "expected).\nperturbed reward: the same action with one wrong value (0.0 expected).")
+    out.print(table)
+    out.print("reference reward: the demonstrated action scored by its own verifier (gold self-check, 1.0 "
+              "expected).\nperturbed reward: the same action with one wrong value (0.0 expected).")
     from pivotrl.benchmarks.agreement_report import summary_table
     from pivotrl.demo import run_agreement
 
-    for result in run_agreement():
-        console.print(summary_table(result))
-    if any(r.reference_reward < 1.0 for r in rows):
-        sys.exit(1)
+    with err_console.status("verifier agreement on the shipped labeled sets"):
+        agreement = run_agreement()
+    for result in agreement:
+        out.print(summary_table(result))
+    ok = all(r.reference_reward >= 1.0 for r in rows)
+    if as_json:
+        from dataclasses import asdict
+
+        emit_json({"command": "demo", "domains": [asdict(r) for r in rows],
+                   "agreement": [{"dataset": result.dataset, "verifiers": [
+                       {"verifier": v.verifier, "n": v.n, "metrics": v.metrics} for v in result.results]}
+                       for result in agreement], "ok": ok})
+    if not ok:
+        sys.exit(EXIT_NOTHING)
 
 
 @main.command()
@@ -70,18 +101,23 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
     """Write one pivot candidate per assistant turn of TRAJECTORIES."""
     from pivotrl.pivot_envs import ExtractionReport, extract_candidates, load_trajectories, write_jsonl
     from pivotrl.pivot_envs.io import write_nemo_gym_rows
+    from pivotrl.pivot_envs.output_lock import exclusive_output
 
     try:
-        report = ExtractionReport()
-        candidates = extract_candidates(load_trajectories(trajectories, domain=domain), report=report)
+        with exclusive_output(output, purpose=f"pivotrl extract {trajectories.name}"):  # one writer, held throughout
+            with err_console.status(f"reading {trajectories}"):
+                report = ExtractionReport()
+                candidates = extract_candidates(load_trajectories(trajectories, domain=domain), report=report)
+            for traj_id, why in report.skipped:
+                err_console.print(f"[yellow]skipped[/] trajectory {escape(traj_id)}: {why}", highlight=False,
+                                  soft_wrap=True)
+            if not candidates:
+                raise PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories")
+            writer = write_nemo_gym_rows if fmt == "nemo-gym" else write_jsonl
+            with err_console.status(f"writing {len(candidates)} candidates"):
+                count = writer(candidates, output)
     except PivotRLError as exc:
         _fail(exc)
-    for traj_id, why in report.skipped:
-        err_console.print(f"[yellow]skipped[/] trajectory {escape(traj_id)}: {why}", highlight=False, soft_wrap=True)
-    if not candidates:
-        _fail(PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories"))
-    writer = write_nemo_gym_rows if fmt == "nemo-gym" else write_jsonl
-    count = writer(candidates, output)
     console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False, soft_wrap=True)
 
 
@@ -92,16 +128,31 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
 @click.option("--limit", default=20, show_default=True, help="How many failures and schema warnings to list.")
 @click.option("--strict", is_flag=True, help="Schema warnings (constraints a reference breaks, repaired schemas) "
                                              "are errors: exit 1.")
-def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int, strict: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (every failure and warning "
+                                                      "listed).")
+def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int, strict: bool, as_json: bool) -> None:
     """Gold self-check: every reference action must score 1 under its own verifier. Tool schemas that
-    disagree with their own references are reported (and not enforced where the reference breaks them)."""
+    disagree with their own references are reported (and not enforced where the reference breaks them).
+    Exits 1 when a reference fails (or, with --strict, when a schema warning is found)."""
     from pivotrl.pivot_envs import load_pivots
     from pivotrl.pivot_envs.validate import validate_pivots
 
+    out = err_console if as_json else console
     try:
-        report = validate_pivots(load_pivots(pivots, domain=domain), verifier)
+        with err_console.status(f"reading {pivots}"):
+            loaded = load_pivots(pivots, domain=domain)
+        with err_console.status(f"scoring {len(loaded)} reference actions with their verifiers"):
+            report = validate_pivots(loaded, verifier)
     except PivotRLError as exc:
         _fail(exc)
+    if as_json:
+        emit_json({"command": "validate", "input": str(pivots), "checked": report.checked,
+                   "failed": len(report.failures), "ok": report.passes(strict), "strict": strict,
+                   "failures": [{"pivot_id": p.id, "verifier": (p.verifier or {}).get("name", verifier or "default"),
+                                 "score": v.score, "reason": v.reason} for p, v in report.failures],
+                   "schema_warnings": [{"tool": w.tool, "kind": w.kind, "constraint": w.constraint,
+                                        "location": w.location, "detail": w.describe(), "pivots": w.pivots}
+                                       for w in report.warnings]})
     if report.warnings:
         level = "error" if strict else "warning"
         table = Table(title=f"{len(report.warnings)} schema {level}(s): tool schemas that disagree with "
@@ -111,13 +162,13 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
         for w in report.warnings[:limit]:
             table.add_row(escape(w.tool), w.kind, escape(w.constraint), escape(w.location or "(top level)"),
                           str(len(w.pivots)), escape(f"{w.describe()} (e.g. {w.pivots[0]})"))
-        console.print(table)
+        out.print(table)
     if report.ok:
-        console.print(f"ok: all {report.checked} reference actions score 1 under their verifier"
-                      + (f" ({len(report.warnings)} schema warning(s))" if report.warnings else ""),
-                      highlight=False, soft_wrap=True)
+        out.print(f"ok: all {report.checked} reference actions score 1 under their verifier"
+                  + (f" ({len(report.warnings)} schema warning(s))" if report.warnings else ""),
+                  highlight=False, soft_wrap=True)
         if not report.passes(strict):
-            sys.exit(1)
+            sys.exit(EXIT_NOTHING)
         return
     table = Table(title=f"{len(report.failures)} of {report.checked} references fail their own verifier")
     for col in ("pivot", "verifier", "score", "reason"):
@@ -125,8 +176,8 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
     for pivot, verdict in report.failures[:limit]:
         table.add_row(escape(pivot.id), (pivot.verifier or {}).get("name", verifier or "default"),
                       f"{verdict.score:g}", escape(verdict.reason))
-    console.print(table)
-    sys.exit(1)
+    out.print(table)
+    sys.exit(EXIT_NOTHING)
 
 
 @main.command()
@@ -140,10 +191,11 @@ def convert(source: Path, output: Path, target: str, domain: str | None) -> None
     from pivotrl.pivot_envs import load_pivots, write_jsonl, write_nemo_gym_rows
 
     try:
-        pivots = load_pivots(source, domain=domain)
+        with err_console.status(f"converting {source}"):
+            pivots = load_pivots(source, domain=domain)
+            count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
     except PivotRLError as exc:
         _fail(exc)
-    count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
     console.print(f"{count} pivots -> {output} ({target})", highlight=False, soft_wrap=True)
 
 

@@ -5,6 +5,7 @@ one-value-wrong perturbation of it are rewarded."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,11 @@ class DomainRow:
     runs_in: str = "-"
 
 
-def run_domain(domain: str) -> DomainRow:
+#: ``progress(domain, steps done, steps in the domain)``, called after each env step
+DemoProgress = Callable[[str, int, int], None]
+
+
+def run_domain(domain: str, progress: DemoProgress | None = None) -> DomainRow:
     trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
     pivots = extract_candidates(trajectories)
     env_id = f"pivot/{domain}-v0"
@@ -43,9 +48,13 @@ def run_domain(domain: str) -> DomainRow:
         _, reward, terminated, _, _ = env.step(pivot.reference)
         assert terminated
         ref_rewards.append(reward)
+        if progress is not None:
+            progress(domain, 2 * len(ref_rewards) - 1, 2 * len(pivots))
         env.reset(options={"pivot_id": pivot.id})
         _, reward, _, _, _ = env.step(perturb_reference(pivot))
         bad_rewards.append(reward)
+        if progress is not None:
+            progress(domain, 2 * len(bad_rewards), 2 * len(pivots))
     elapsed = time.perf_counter() - started
     verifier = env.unwrapped.verifier
     env.close()
@@ -54,8 +63,8 @@ def run_domain(domain: str) -> DomainRow:
                      getattr(verifier, "backend", "-"))
 
 
-def run_demo() -> list[DomainRow]:
-    return [run_domain(domain) for domain in DOMAINS]
+def run_demo(progress: DemoProgress | None = None) -> list[DomainRow]:
+    return [run_domain(domain, progress) for domain in DOMAINS]
 
 
 def shipped_labeled_sets() -> dict[str, Path]:

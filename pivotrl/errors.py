@@ -63,3 +63,16 @@ class VerifierError(PivotRLError):
 
 class SandboxError(PivotRLError):
     """A sandbox backend failed (daemon down, image missing, setup command failed)."""
+
+
+class OutputError(PivotRLError):
+    """An output could not be written (disk full, read-only, held by another process)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class OutputLocked(OutputError):
+    """Another process is writing the same output; the message says which one."""

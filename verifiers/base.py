@@ -16,7 +16,7 @@ from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.parsers import ParserConfig, canonical_name, parse_action
 from pivotrl.verifiers.parsers.formats import AUTO
 from pivotrl.verifiers.parsers.schema_values import tool_specs
-from pivotrl.verifiers.verdict import Verdict
+from pivotrl.verifiers.verdict import Verdict, checked_batch
 
 
 @runtime_checkable
@@ -203,6 +203,7 @@ class BaseVerifier(ABC):
                 results = self._verify_valid_batch([parsed[i] for i in todo], [pivot_list[i] for i in todo])
             except RecursionError:  # one pathological action: score the batch one by one
                 results = [self.verify(parsed[i], pivot_list[i]) for i in todo]
+            results = checked_batch(results, len(todo), source=f"verifier {self.name!r}")
             for i, verdict in zip(todo, results):
                 verdicts[i] = self._checked(verdict)
         return verdicts  # type: ignore[return-value]

@@ -10,7 +10,7 @@ from typing import Any
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
-from pivotrl.verifiers.verdict import Verdict
+from pivotrl.verifiers.verdict import Verdict, checked_batch
 
 
 def _build(specs: Sequence[Any]) -> list[Verifier]:
@@ -63,7 +63,8 @@ class _ShortCircuit(BaseVerifier):
         for verifier in self.members:
             if not pending:
                 break
-            verdicts = verifier.verify_batch([actions[i] for i in pending], [pivots[i] for i in pending])
+            verdicts = checked_batch(verifier.verify_batch([actions[i] for i in pending], [pivots[i] for i in pending]),
+                                     len(pending), source=f"verifier {verifier.name!r} (in {self.name})")
             still = []
             for i, verdict in zip(pending, verdicts):
                 trails[i].append((verifier.name, verdict))
@@ -111,7 +112,8 @@ class Weighted(BaseVerifier):
 
     def _mix(self, verdicts: list[Verdict]) -> Verdict:
         total = sum(self.weights)
-        score = sum(w * v.score for w, v in zip(self.weights, verdicts)) / total
+        # a weighted mean of scores in [0, 1]; clamped, since float rounding can leave it 1 + 2e-16
+        score = min(1.0, max(0.0, sum(w * v.score for w, v in zip(self.weights, verdicts)) / total))
         details = {"verdicts": {m.name: v.to_dict() for m, v in zip(self.members, verdicts)}, "weights": self.weights}
         equivalent = score >= self.threshold - 1e-12
         reason = "; ".join(f"{m.name}={v.score:g}" for m, v in zip(self.members, verdicts))
@@ -121,7 +123,8 @@ class Weighted(BaseVerifier):
         return self._mix([m.verify(action, pivot) for m in self.members])
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
-        columns = [m.verify_batch(actions, pivots) for m in self.members]
+        columns = [checked_batch(m.verify_batch(actions, pivots), len(actions), source=f"verifier {m.name!r} (in weighted)")
+                   for m in self.members]
         return [self._mix(list(row)) for row in zip(*columns)]
 
 

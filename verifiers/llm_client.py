@@ -1,16 +1,22 @@
 """A small client layer over the ``openai`` package for any OpenAI-compatible endpoint
 (vLLM, SGLang, ``transformers serve``, hosted APIs): base URL, model, API key from the
-environment, timeouts, retries with backoff on 429 / 5xx / connection errors (the openai
-client's own), a concurrency limit and async batch calls. It knows nothing of judging, so
-the policy backends of profiling reuse it."""
+environment, a wall-clock deadline per attempt, retries with backoff on 408 / 409 / 429 / 5xx,
+connection errors and missed deadlines, a concurrency limit and async batch calls. It knows
+nothing of judging, so the policy backends of profiling reuse it.
+
+The openai client's own ``timeout`` bounds each socket read, so a server that trickles a byte
+every half second never trips it; here every attempt is cancelled at its deadline."""
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import os
+import random
 import threading
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from pivotrl.errors import VerifierError
@@ -28,9 +34,23 @@ class ClientConfig:
     base_url: str | None = None
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
+    #: seconds one attempt may take in all (connect, first byte and the whole answer)
     timeout: float = 60.0
     max_retries: int = 3
     concurrency: int = 8
+    #: seconds to connect (default: the smaller of 10 and ``timeout``)
+    connect_timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "connect_timeout"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or not 0 < value < float("inf")):
+                raise VerifierError(f"{name} must be a positive number of seconds, got {value!r}")
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise VerifierError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
+        if isinstance(self.concurrency, bool) or not isinstance(self.concurrency, int) or self.concurrency < 1:
+            raise VerifierError(f"concurrency must be a whole number >= 1, got {self.concurrency!r}")
 
     def resolved(self) -> ClientConfig:
         base_url = self.base_url or os.environ.get("PIVOTRL_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
@@ -39,7 +59,98 @@ class ClientConfig:
             raise VerifierError("no endpoint: pass base_url= or set PIVOTRL_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)")
         if not model:
             raise VerifierError("no model: pass model= or set PIVOTRL_LLM_MODEL")
-        return ClientConfig(base_url, model, self.api_key_env, self.timeout, self.max_retries, self.concurrency)
+        return replace(self, base_url=base_url, model=model)
+
+    def http_timeout(self) -> Any:
+        """The per-phase socket timeouts for the openai client (``openai.Timeout``)."""
+        from openai import Timeout
+
+        connect = self.connect_timeout if self.connect_timeout is not None else min(10.0, self.timeout)
+        return Timeout(self.timeout, connect=min(connect, self.timeout))
+
+    def worst_case_seconds(self) -> float:
+        """The longest one call can take: every attempt to its deadline, plus the backoff."""
+        return (self.max_retries + 1) * self.timeout + sum(backoff_seconds(n) for n in range(self.max_retries))
+
+
+class RequestTimeout(TimeoutError):
+    """An attempt missed its wall-clock deadline (a slow first byte, a trickling body, a hang)."""
+
+
+class BadResponse(Exception):
+    """The endpoint answered, but not with a chat completion (no choices, HTML, a bare string)."""
+
+
+class EndpointFailure(Exception):
+    """A call that failed on every attempt; ``cause`` is the last error."""
+
+    def __init__(self, cause: BaseException, attempts: int) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        super().__init__(f"{type(cause).__name__}: {str(cause)[:300]} (after {attempts} attempt"
+                         f"{'s' if attempts != 1 else ''})")
+
+
+RETRY_STATUS = {408, 409, 429}
+MAX_BACKOFF = 8.0
+MAX_RETRY_AFTER = 30.0
+
+
+def backoff_seconds(retry: int) -> float:
+    """Exponential backoff before retry ``retry`` (0-based): 0.5, 1, 2, 4, 8, 8... seconds."""
+    return min(MAX_BACKOFF, 0.5 * 2.0**retry)
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    value = getattr(response, "headers", {}).get("retry-after") if response is not None else None
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        seconds = parsed.timestamp() - time.time() if parsed is not None else -1.0
+    return seconds if 0 <= seconds <= MAX_RETRY_AFTER else None
+
+
+def is_endpoint_error(exc: BaseException) -> bool:
+    """An error of the endpoint or the network (a status, a reset, garbage, a missed deadline),
+    not of the request we built (those propagate as they are: they are bugs, never outages)."""
+    import json
+
+    import openai
+
+    return isinstance(exc, (openai.APIError, TimeoutError, ConnectionError, json.JSONDecodeError, BadResponse))
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Connection errors, missed deadlines, garbage, 408/409/429 and 5xx are worth another attempt;
+    other 4xx answers (a wrong model name, a refused request) will not change."""
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        return status in RETRY_STATUS or status >= 500
+    return is_endpoint_error(exc)
+
+
+async def call_with_deadline(attempt: Callable[[], Awaitable[T]], *, timeout: float, max_retries: int) -> T:
+    """``await attempt()`` with a wall-clock deadline of ``timeout`` seconds per attempt, retried
+    up to ``max_retries`` times with backoff where the error is worth it; an EndpointFailure
+    carrying the last endpoint error otherwise. Other errors propagate at once."""
+    for n in range(max_retries + 1):
+        try:
+            return await asyncio.wait_for(attempt(), timeout)
+        except asyncio.TimeoutError:
+            error: BaseException = RequestTimeout(f"no complete answer within {timeout:g} s")
+        except Exception as exc:
+            if not is_endpoint_error(exc):
+                raise
+            error = exc
+        if n == max_retries or not is_retryable(error):
+            raise EndpointFailure(error, n + 1) from error
+        wait = _retry_after(error)
+        await asyncio.sleep(wait if wait is not None else backoff_seconds(n) * (1 - 0.25 * random.random()))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -73,9 +184,35 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     return box["value"]
 
 
+def completion_choices(response: Any) -> list[Any]:
+    """The choices of a chat completion, or BadResponse when the answer is not one."""
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list):
+        raise BadResponse(f"not a chat completion: {str(response)[:200]!r}")
+    return choices
+
+
+def _chat_result(response: Any) -> ChatResult:
+    choices = completion_choices(response)
+    if not choices:
+        raise BadResponse("the chat completion holds no choices")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    if message is None:
+        raise BadResponse("the first choice holds no message")
+    logprobs = None
+    content_lp = getattr(getattr(choice, "logprobs", None), "content", None)
+    if content_lp:
+        logprobs = [{"token": t.token, "logprob": t.logprob,
+                     "top": {a.token: a.logprob for a in (t.top_logprobs or [])}} for t in content_lp]
+    usage = response.usage.model_dump() if getattr(response, "usage", None) else {}
+    content = message.content
+    return ChatResult(content if isinstance(content, str) else "", logprobs, choice.finish_reason, usage)
+
+
 class ChatClient:
-    """Chat completions with a concurrency limit. Errors that survive the retries are
-    returned (batch) or raised (single) as the openai exception, for the caller's policy."""
+    """Chat completions with a concurrency limit. Errors that survive the retries are returned
+    (batch) or raised (single) as an EndpointFailure, for the caller's policy."""
 
     def __init__(self, config: ClientConfig) -> None:
         try:
@@ -88,22 +225,19 @@ class ChatClient:
     def _client(self) -> Any:
         from openai import AsyncOpenAI
 
+        # retries are ours (call_with_deadline), so that each attempt has a wall-clock deadline
         return AsyncOpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or "unused",
-                           timeout=self.config.timeout, max_retries=self.config.max_retries)
+                           timeout=self.config.http_timeout(), max_retries=0)
 
     async def _one(self, client: Any, semaphore: asyncio.Semaphore, messages: list[dict[str, Any]],
                    params: dict[str, Any]) -> ChatResult:
+        async def attempt() -> ChatResult:
+            response = await client.chat.completions.create(model=self.config.model, messages=messages, **params)
+            return _chat_result(response)  # inside the attempt: a malformed answer is retried like an error
+
         async with semaphore:
             self.calls += 1
-            response = await client.chat.completions.create(model=self.config.model, messages=messages, **params)
-        choice = response.choices[0]
-        logprobs = None
-        content_lp = getattr(getattr(choice, "logprobs", None), "content", None)
-        if content_lp:
-            logprobs = [{"token": t.token, "logprob": t.logprob,
-                         "top": {a.token: a.logprob for a in (t.top_logprobs or [])}} for t in content_lp]
-        usage = response.usage.model_dump() if getattr(response, "usage", None) else {}
-        return ChatResult(choice.message.content or "", logprobs, choice.finish_reason, usage)
+            return await call_with_deadline(attempt, timeout=self.config.timeout, max_retries=self.config.max_retries)
 
     async def achat_batch(self, requests: Sequence[tuple[list[dict[str, Any]], dict[str, Any]]]) -> list[ChatResult | Exception]:
         semaphore = asyncio.Semaphore(self.config.concurrency)
@@ -132,7 +266,7 @@ class ChatClient:
             client = AsyncOpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or "unused",
                                  timeout=timeout, max_retries=0)
             try:
-                await client.models.list()
+                await asyncio.wait_for(client.models.list(), timeout)
             finally:
                 await client.close()
 

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import VerifierError
+from pivotrl.jsonsafe import scrub_surrogates
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
 from pivotrl.verifiers.judge_cache import JudgeCache, cache_key
 from pivotrl.verifiers.judge_parse import parse_answer, yes_probability
 from pivotrl.verifiers.judge_prompt import JudgeTemplate, render_action, render_state, render_tools
-from pivotrl.verifiers.llm_client import ChatClient, ChatResult, ClientConfig
+from pivotrl.verifiers.llm_client import ChatClient, ChatResult, ClientConfig, EndpointFailure
 from pivotrl.verifiers.verdict import Verdict
 
 FAILURE_POLICIES = ("error", "zero", "none")
+#: a candidate longer than this (and than twice its reference) is scored 0 without a judge call
+MAX_CANDIDATE_CHARS = 20_000
 
 
 def default_cache_path() -> Path:
@@ -37,11 +40,16 @@ def default_cache_path() -> Path:
 
 class LLMJudgeVerifier(BaseVerifier):
     """Parameters: ``base_url``, ``model``, ``api_key_env``, ``timeout``, ``max_retries``,
-    ``concurrency`` (the client); ``template`` (``{"system", "user"}`` or a user-message
+    ``concurrency`` (the client: ``timeout`` is a wall-clock deadline per attempt, so one
+    verification takes at most about ``(max_retries + 1) * timeout`` seconds); ``template`` (``{"system", "user"}`` or a user-message
     string; placeholders ``{state}``, ``{tools}``, ``{reference}``, ``{candidate}``, Jinja when
     it contains ``{{``); ``temperature``, ``max_tokens``; ``logprobs`` (ask for token
     log-probabilities) and ``graded`` (score = P(yes) from them when the server sends them);
-    ``on_failure`` (error | zero | none); ``cache`` (True, False or a path);
+    ``on_failure`` (error | zero | none), applied to every fault of the endpoint (status errors,
+    resets, garbage, missed deadlines, unparseable answers) and only to those: a candidate's own
+    text never counts as an outage (lone surrogates are sent as U+FFFD, and a candidate longer
+    than ``max_candidate_chars`` and twice its reference scores 0 without a call); ``cache``
+    (True, False or a path; a corrupt cache file is moved aside and rebuilt);
     ``check_connection`` (probe the endpoint at construction)."""
 
     name = "llm_judge"
@@ -50,9 +58,13 @@ class LLMJudgeVerifier(BaseVerifier):
                  timeout: float = 60.0, max_retries: int = 3, concurrency: int = 8,
                  template: str | dict[str, str] | None = None, temperature: float = 0.0, max_tokens: int = 128,
                  logprobs: bool = False, graded: bool = False, on_failure: str = "error",
-                 cache: bool | str = True, check_connection: bool = True) -> None:
+                 cache: bool | str = True, check_connection: bool = True,
+                 max_candidate_chars: int = MAX_CANDIDATE_CHARS) -> None:
         if on_failure not in FAILURE_POLICIES:
             raise VerifierError(f"on_failure must be one of {', '.join(FAILURE_POLICIES)}, got {on_failure!r}")
+        if isinstance(max_candidate_chars, bool) or not isinstance(max_candidate_chars, int) or max_candidate_chars < 1:
+            raise VerifierError(f"max_candidate_chars must be a whole number >= 1, got {max_candidate_chars!r}")
+        self.max_candidate_chars = max_candidate_chars
         self.client = ChatClient(ClientConfig(base_url, model, api_key_env, float(timeout), int(max_retries),
                                               int(concurrency)))
         self.model = self.client.config.model
@@ -84,6 +96,8 @@ class LLMJudgeVerifier(BaseVerifier):
             out["graded"] = True
         if self.on_failure != "error":
             out["on_failure"] = self.on_failure
+        if self.max_candidate_chars != MAX_CANDIDATE_CHARS:
+            out["max_candidate_chars"] = self.max_candidate_chars
         return out
 
     def _count(self, key: str, n: int = 1) -> None:
@@ -93,10 +107,17 @@ class LLMJudgeVerifier(BaseVerifier):
     def _template_for(self, pivot: PivotLike) -> JudgeTemplate:
         return self.template or JudgeTemplate.default(getattr(pivot, "domain", None))
 
-    def _request(self, action: Action, pivot: PivotLike) -> tuple[str, list[dict[str, str]]]:
+    def _request(self, action: Action, pivot: PivotLike) -> tuple[str, list[dict[str, str]]] | Verdict:
+        """The cache key and the judge's messages, or the verdict on a candidate too long to send."""
         template = self._template_for(pivot)
+        # lone surrogates (an emoji cut by max_tokens) cannot be sent as UTF-8: U+FFFD instead
         fields = {"state": render_state(pivot.messages), "tools": render_tools(pivot.tools),
                   "reference": render_action(reference_action(pivot)), "candidate": render_action(action)}
+        fields = {name: scrub_surrogates(text) for name, text in fields.items()}
+        limit = max(self.max_candidate_chars, 2 * len(fields["reference"]))
+        if len(fields["candidate"]) > limit:
+            return Verdict.reject(f"the candidate is {len(fields['candidate']):,} characters, over the judge's limit "
+                                  f"of {limit:,}: scored 0 without a judge call", judge_calls=0)
         key = cache_key(self.model or "", template.fingerprint(), fields["state"], fields["reference"],
                         fields["candidate"], f"{self.temperature}|{self.max_tokens}|{self.logprobs}")
         return key, template.render(fields)
@@ -119,9 +140,11 @@ class LLMJudgeVerifier(BaseVerifier):
             details["p_yes"] = p_yes
         return Verdict(score, equivalent, f"judge: {answer.get('reason') or ('yes' if equivalent else 'no')}", details)
 
-    def _from_result(self, key: str, result: ChatResult | Exception) -> Verdict:
-        if isinstance(result, Exception):
-            return self._failure(f"judge unavailable after retries: {type(result).__name__}: {str(result)[:300]}")
+    def _from_result(self, key: str, result: ChatResult | BaseException) -> Verdict:
+        if isinstance(result, EndpointFailure):
+            return self._failure(f"judge unavailable: {result}")
+        if isinstance(result, BaseException):  # not the endpoint's fault: a bug of ours, never an outage
+            raise VerifierError(f"llm_judge could not send the request: {type(result).__name__}: {result}") from result
         parsed = parse_answer(result.text)
         if parsed.equivalent is None:
             self._count("unparseable")
@@ -146,7 +169,11 @@ class LLMJudgeVerifier(BaseVerifier):
         pending: dict[str, list[int]] = {}
         requests: dict[str, list[dict[str, str]]] = {}
         for i, (action, pivot) in enumerate(zip(actions, pivots)):
-            key, messages = self._request(action, pivot)
+            request = self._request(action, pivot)
+            if isinstance(request, Verdict):
+                verdicts[i] = request
+                continue
+            key, messages = request
             cached = self.cache.get(key) if self.cache is not None else None
             if cached is not None:
                 self._count("cache_hits")

@@ -7,14 +7,14 @@ through the ``pivotrl.verifiers`` entry-point group.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pivotrl.errors import VerifierError
 from pivotrl.registry import Registry
 from pivotrl.verifiers.action import Action
-from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
-from pivotrl.verifiers.verdict import Verdict
+from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier, broadcast_pivots
+from pivotrl.verifiers.verdict import Verdict, checked_batch
 
 VERIFIERS: Registry[Any] = Registry("verifier", entry_point_group="pivotrl.verifiers")
 
@@ -58,6 +58,61 @@ class FunctionVerifier(BaseVerifier):
         return self._checked(result)
 
 
+class GuardedVerifier:
+    """A verifier that only follows the protocol (not a BaseVerifier), held to the same boundary:
+    a score outside [0, 1], a wrong return type, a ``verify_batch`` of the wrong length or an
+    exception inside it is a VerifierError naming it; other attributes pass through."""
+
+    def __init__(self, inner: Any, name: str, params: dict[str, Any] | None = None) -> None:
+        self.inner = inner
+        self.name = name
+        self._params = dict(params or {})  # what it was built with: its spec rebuilds it
+
+    def _source(self) -> str:
+        return f"verifier {self.name!r}"
+
+    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return method(*args)
+        except VerifierError:
+            raise
+        except Exception as exc:
+            raise VerifierError(f"{self._source()} raised {type(exc).__name__}: {exc}") from exc
+
+    def verify(self, action: Any, pivot: PivotLike) -> Verdict:
+        return checked_batch([self._call(self.inner.verify, action, pivot)], 1, source=self._source())[0]
+
+    def verify_batch(self, actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[Verdict]:
+        if not hasattr(self.inner, "verify_batch"):
+            return [self.verify(a, p) for a, p in zip(actions, broadcast_pivots(actions, pivots))]
+        return checked_batch(self._call(self.inner.verify_batch, actions, pivots), len(actions),
+                             source=self._source())
+
+    def spec(self) -> dict[str, Any]:
+        if callable(getattr(self.inner, "spec", None)):
+            return dict(self.inner.spec())
+        return {"name": self.name, "params": self.params()}
+
+    def params(self) -> dict[str, Any]:
+        if callable(getattr(self.inner, "params", None)):
+            return dict(self.inner.params())
+        return dict(self._params)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def __repr__(self) -> str:
+        return f"GuardedVerifier({self.inner!r})"
+
+
+def _guarded(verifier: Any, name: str, params: dict[str, Any] | None = None) -> Verifier:
+    if isinstance(verifier, (BaseVerifier, GuardedVerifier)):
+        return verifier
+    if not callable(getattr(verifier, "verify", None)):
+        raise VerifierError(f"verifier {name!r} has no verify(action, pivot) method: {verifier!r:.80}")
+    return GuardedVerifier(verifier, name, params)
+
+
 def register_verifier(name: str, obj: Any = None, *, override: bool = False) -> Any:
     """Register a verifier class or function under ``name``; usable as a decorator.
 
@@ -93,7 +148,9 @@ def get_verifier(spec: Any, **params: Any) -> Verifier:
     """Build a verifier from a name, a ``{"name", "params"}`` dict, a class, a function or
     an instance. Unknown names fail with the list of known ones; bad parameters fail here,
     at construction, not at the first action. ``parser=`` (any verifier) names the tool-call
-    format actions are read in (``auto`` by default); it is recorded in the verifier's spec."""
+    format actions are read in (``auto`` by default); it is recorded in the verifier's spec.
+    Verifiers that are not a BaseVerifier come back wrapped in GuardedVerifier, so every
+    verifier's scores are checked at the same boundary."""
     if isinstance(spec, Mapping):
         if "name" not in spec:
             raise VerifierError(f"verifier spec needs a 'name', got {dict(spec)!r}")
@@ -118,7 +175,7 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
     if isinstance(target, BaseVerifier) or (not isinstance(target, type) and isinstance(target, Verifier)):
         if params:
             raise VerifierError(f"verifier {name!r} is already built; parameters {sorted(params)} cannot apply")
-        return target
+        return _guarded(target, name)
     if isinstance(target, type):
         try:
             verifier = target(**params)
@@ -130,7 +187,7 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
                                 f"{accepted or 'no parameters'} (and parser)") from None
         if not getattr(verifier, "name", ""):
             verifier.name = name
-        return verifier
+        return _guarded(verifier, name, params)
     if callable(target):
         return FunctionVerifier(target, name, **params)
     raise VerifierError(f"verifier {name!r} is neither a class nor a function: {target!r}")

@@ -5,9 +5,11 @@ a page, ...) are compared as ``tool_schema`` does, URLs canonicalised by the sch
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
+from cachetools import LRUCache
 from rapidfuzz import fuzz
 
 from pivotrl.errors import UnknownNameError, VerifierError
@@ -27,6 +29,9 @@ def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
 
 class SearchOverlapVerifier(ToolSchemaVerifier):
     name = "search_overlap"
+    #: top-k URLs remembered per (engine, query): a least-recently-used cache of this many entries
+    #: (about 400 bytes each; every env holds its own verifier, so this bounds memory per env)
+    results_cache_size = 32_768
 
     def __init__(self, k: int = 5, threshold: float = 0.5, search_tool: str = "search", query_arg: str = "query",
                  engine: str | SearchBackend | None = None, **tool_schema_params: Any) -> None:
@@ -41,7 +46,8 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         self.query_arg = query_arg
         self._engine_spec = engine
         self._engines: dict[str, SearchBackend] = {}
-        self._results: dict[tuple[str, str], list[str]] = {}
+        self._results: LRUCache[str, tuple[str, ...]] = LRUCache(maxsize=self.results_cache_size)
+        self._results_lock = threading.Lock()
         if isinstance(engine, str):
             self._engine_for_name(engine)  # fail at construction when the engine is unknown
 
@@ -70,14 +76,27 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         name = spec or str((pivot.env or {}).get("corpus") or "browse")
         return name, self._engine_for_name(name)
 
-    def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[list[str]]:
-        missing = sorted({q for q in queries if (engine_name, q) not in self._results})
+    def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[tuple[str, ...]]:
+        # Answers come from this call's own lookups, never from reading the cache back: another
+        # thread (or this call's own inserts) may have evicted an entry in between.
+        found: dict[str, tuple[str, ...]] = {}
+        with self._results_lock:
+            for query in set(queries):
+                hit = self._results.get(f"{engine_name}\0{query}")
+                if hit is not None:
+                    found[query] = hit
+        missing = sorted(set(queries) - set(found))
         if missing:
-            for query, urls in zip(missing, engine.search_urls(missing, self.k)):
-                self._results[engine_name, query] = list(urls)[: self.k]
-        if len(self._results) > 200_000:
-            self._results.clear()
-        return [self._results[engine_name, q] for q in queries]
+            answers = list(engine.search_urls(missing, self.k))
+            if len(answers) != len(missing):
+                raise VerifierError(f"search_overlap: engine {engine_name!r} returned {len(answers)} result lists for "
+                                    f"{len(missing)} queries")
+            fetched = {query: tuple(urls)[: self.k] for query, urls in zip(missing, answers)}
+            with self._results_lock:
+                for query, urls in fetched.items():
+                    self._results[f"{engine_name}\0{query}"] = urls
+            found.update(fetched)
+        return [found[q] for q in queries]
 
     def _query(self, check: CallCheck) -> str | None:
         if check.call.name != self.search_tool or check.canonical is None:

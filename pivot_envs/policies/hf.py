@@ -16,6 +16,7 @@ from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import completion_text, pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class HFPolicy:
 
     Log-probs (``params.logprobs``) are those of the chosen tokens under
     ``log_softmax(logits / temperature)``: what the trainer computes, before top-p truncation
-    (greedy decoding, temperature 0, gives k copies of one sequence and ``log_softmax(logits)``). Sampling is reproducible
+    (greedy decoding, temperature 0, k = 1 only as in every backend, gives ``log_softmax(logits)``). Sampling is reproducible
     for the same pivots, seed and ``batch_size``. The model's text is returned as it is, garbage
     included: verifiers score it.
     """
@@ -109,8 +110,7 @@ class HFPolicy:
         return prompt_token_ids(self.tokenizer, render_prompt(self.tokenizer, pivot.messages, pivot.tools))
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
-        if k < 1:
-            raise PivotRLError(f"k must be at least 1, got {k}")
+        check_sampling(params, k)
         if not pivots:
             return []
         order = prefix_order(pivots)

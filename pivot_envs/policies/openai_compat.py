@@ -11,12 +11,19 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from pivotrl.errors import PivotRLError
+from pivotrl.errors import PivotRLError, VerifierError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
 from pivotrl.pivot_envs.policies.ordering import prefix_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.verifiers.llm_client import ClientConfig, run_sync
+from pivotrl.verifiers.llm_client import (
+    ClientConfig,
+    EndpointFailure,
+    call_with_deadline,
+    completion_choices,
+    run_sync,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +32,8 @@ MAX_ERROR_CHARS = 500
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, EndpointFailure):  # the endpoint's own error first: callers match on its type
+        return f"{type(exc.cause).__name__}: {exc.cause} (after {exc.attempts} attempt(s))"[:MAX_ERROR_CHARS]
     return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
 
 
@@ -35,8 +44,9 @@ class OpenAIPolicy:
     ``transformers serve`` does) or refuses ``n``, sends the rest as single requests from then on;
     ``"native"`` trusts ``n``; ``"emulate"`` always sends ``k`` requests. Each emulated request gets
     its own seed (``seed + j``), else seeded samples would all be the same. ``concurrency`` bounds
-    requests in flight; ``timeout`` and ``max_retries`` are the ``openai`` client's (backoff on
-    429, 5xx and connection errors). After ``max_consecutive_failures`` failed requests in a row
+    requests in flight; ``timeout`` is a wall-clock deadline per attempt (connect, first byte and
+    the whole answer: a server that trickles bytes or hangs after its headers is cut off), and
+    ``max_retries`` attempts follow with backoff on 408/409/429, 5xx, resets and missed deadlines. After ``max_consecutive_failures`` failed requests in a row
     the endpoint is taken for dead and the remaining samples fail at once, with the reason.
     ``extra_body`` is merged into every request (vLLM: ``{"return_tokens_as_token_ids": True}``
     gives token ids with the log-probs). The API key comes from ``$OPENAI_API_KEY`` (named by
@@ -61,8 +71,11 @@ class OpenAIPolicy:
             raise PivotRLError(f"n_mode must be one of {N_MODES}, found {n_mode!r}")
         if concurrency < 1:
             raise PivotRLError(f"concurrency must be at least 1, got {concurrency}")
-        self.config = ClientConfig(base_url=base_url, model=model, api_key_env=api_key_env, timeout=timeout,
-                                   max_retries=max_retries, concurrency=concurrency)
+        try:
+            self.config = ClientConfig(base_url=base_url, model=model, api_key_env=api_key_env, timeout=timeout,
+                                       max_retries=max_retries, concurrency=concurrency)
+        except VerifierError as exc:
+            raise PivotRLError(f"openai policy: {exc}") from None
         self.n_mode = n_mode
         self.send_tools = send_tools
         self.extra_body = dict(extra_body or {})
@@ -85,8 +98,7 @@ class OpenAIPolicy:
     # ------------------------------------------------------------------------------------------
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
-        if k < 1:
-            raise PivotRLError(f"k must be at least 1, got {k}")
+        check_sampling(params, k)
         if not pivots:
             return []
         return run_sync(self._sample(pivots, k, params))
@@ -94,8 +106,9 @@ class OpenAIPolicy:
     async def _sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
         from openai import AsyncOpenAI
 
+        # retries are call_with_deadline's, so that each attempt has a wall-clock deadline
         client = AsyncOpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or "EMPTY",
-                             timeout=self.config.timeout, max_retries=self.config.max_retries)
+                             timeout=self.config.http_timeout(), max_retries=0)
         semaphore = asyncio.Semaphore(self.config.concurrency)
         results: list[list[SampledAction]] = [[] for _ in pivots]
         try:
@@ -169,16 +182,21 @@ class OpenAIPolicy:
                 return (f"not sent: the endpoint failed {self._consecutive_failures} requests in a row "
                         f"(last: {self._last_error})")[:MAX_ERROR_CHARS]
             self._stats.requests += 1
-            try:
+            async def attempt() -> tuple[Any, list[Any]]:
                 response = await client.chat.completions.create(**body)
-            except Exception as exc:  # after the client's retries: recorded per sample, never raised
+                return response, completion_choices(response)  # a malformed answer is retried too
+
+            try:
+                response, choices = await call_with_deadline(attempt, timeout=self.config.timeout,
+                                                             max_retries=self.config.max_retries)
+            except Exception as exc:  # after the retries: recorded per sample, never raised
                 self._consecutive_failures += 1
                 self._last_error = _describe(exc)
                 logger.warning("request for pivot %s failed: %s", pivot.id, self._last_error)
                 return self._last_error
         self._consecutive_failures = 0
         self._count_usage(getattr(response, "usage", None))
-        return [_action(choice) for choice in (response.choices or [])]
+        return [_action(choice) for choice in choices]
 
     def _count_usage(self, usage: Any) -> None:
         if usage is None:

