@@ -3,7 +3,6 @@ the difference named."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
