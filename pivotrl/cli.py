@@ -378,7 +378,7 @@ def sandbox_info(backend: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(describe(choice)))
         return
-    console.print(f"{choice.name}: {choice.reason}", highlight=False, soft_wrap=True)
+    console.print(escape(f"{choice.name}: {choice.reason}"), highlight=False, soft_wrap=True)
     if choice.isolation is not None:
         table = Table(show_header=True, header_style="bold")
         for col in ("isolation", "holds", "how"):
