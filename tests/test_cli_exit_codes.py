@@ -54,7 +54,8 @@ def _profiled(tmp_path: Path, means: list[float], ids: list[str] | None = None) 
 def test_validate_exit_codes_and_json(tmp_path, candidates):
     ok = run("validate", str(candidates), "--json")
     assert ok.exit_code == 0 and _one_json(ok) == {"command": "validate", "input": str(candidates), "checked": 3,
-                                                    "failed": 0, "ok": True, "failures": []}
+                                                    "failed": 0, "ok": True, "strict": False, "failures": [],
+                                                    "schema_warnings": []}
     rows = [json.loads(line) for line in candidates.read_text().splitlines()]
     rows[2]["reference"]["tool_calls"][0]["function"]["arguments"] = json.dumps(
         {"origin": "Oslo", "destination": "Rome", "passengers": 0})
