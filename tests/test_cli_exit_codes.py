@@ -60,9 +60,15 @@ def test_validate_exit_codes_and_json(tmp_path, candidates):
     rows[2]["reference"]["tool_calls"][0]["function"]["arguments"] = json.dumps(
         {"origin": "Oslo", "destination": "Rome", "passengers": 0})
     write_jsonl(rows, tmp_path / "bad.jsonl")
-    failed = run("validate", str(tmp_path / "bad.jsonl"), "--json")
-    summary = _one_json(failed)
-    assert failed.exit_code == 1 and summary["failed"] == 1 and summary["failures"][0]["pivot_id"] == "t1:2"
+    # a reference that breaks its own schema still scores 1 (the constraint is not enforced at that
+    # pivot) and is listed as a schema warning; --strict makes the warning an error
+    warned = run("validate", str(tmp_path / "bad.jsonl"), "--json")
+    summary = _one_json(warned)
+    assert warned.exit_code == 0 and summary["failed"] == 0 and summary["ok"]
+    assert [w["pivots"] for w in summary["schema_warnings"]] == [["t1:2"]]
+    strict = run("validate", str(tmp_path / "bad.jsonl"), "--json", "--strict")
+    summary = _one_json(strict)
+    assert strict.exit_code == 1 and not summary["ok"] and summary["strict"]
     (tmp_path / "empty.jsonl").write_text("")
     empty = run("validate", str(tmp_path / "empty.jsonl"))
     assert empty.exit_code == 2 and f"{tmp_path / 'empty.jsonl'}: no records" in empty.output

@@ -254,7 +254,8 @@ def _train_arm(config: ExperimentConfig, work: Path, seed: int, arm: str, out: P
             history = EpisodeTrainer(trainer, train, seed=seed).train()
             extra = {"episode_success": [m["episode_success"] for m in history]}
         else:
-            pivots = load_pivots(root / f"pivots_{arm}.jsonl")
+            kept = root / f"pivots_{arm}.jsonl"
+            pivots = load_pivots(kept) if kept.stat().st_size else []  # the loader refuses an empty file
             if not pivots:
                 return {"status": "no pivots: the filter kept none, so this arm has no training signal and stays "
                                   "the base", "forward_tokens": 0, "rollout_turns": 0, "generated_tokens": 0,
