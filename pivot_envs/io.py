@@ -17,7 +17,7 @@ from typing import Any
 
 from pivotrl.errors import DataError, OutputError
 from pivotrl.jsonsafe import dumps_line, find_unsafe, loads_strict
-from pivotrl.pivot_envs.nemo_gym import pivot_to_row, row_to_pivot
+from pivotrl.pivot_envs.nemo_gym import as_agent_ref, pivot_to_row, row_to_pivot, trajectory_meta
 from pivotrl.pivot_envs.output_lock import describe_os_error, exclusive_output, temp_path
 from pivotrl.pivot_envs.records import Pivot, Trajectory
 from pivotrl.pivot_envs.sharegpt import is_sharegpt, sharegpt_to_record
@@ -351,7 +351,7 @@ def load_trajectories(source: Source, *, domain: str | None = None) -> list[Traj
             if "responses_create_params" in record:
                 pivot = row_to_pivot(record, index=line, domain=domain)
                 record = {"id": pivot.id, "domain": pivot.domain, "messages": [*pivot.messages, pivot.reference],
-                          "tools": pivot.tools, "env": pivot.env, "meta": pivot.meta}
+                          "tools": pivot.tools, "env": pivot.env, "meta": trajectory_meta(pivot.meta)}
             elif is_sharegpt(record):
                 record = sharegpt_to_record(record, index=line)
             trajectory = Trajectory.from_dict(resolve_repo(record, path), default_domain=domain)
@@ -425,5 +425,12 @@ def write_jsonl(records: Iterable[Any], path: str | os.PathLike[str]) -> int:
     return count
 
 
-def write_nemo_gym_rows(pivots: Iterable[Pivot], path: str | os.PathLike[str]) -> int:
-    return write_jsonl((pivot_to_row(p) for p in pivots), path)
+def write_nemo_gym_rows(pivots: Iterable[Pivot], path: str | os.PathLike[str], *,
+                        agent_ref: str | Mapping[str, Any] | None = None) -> int:
+    """Write pivots as NeMo Gym rows (``pivot_to_row``); returns the count. A pivot read from a row
+    is written back as that row. ``agent_ref`` (an agent name of your NeMo Gym config) routes every
+    row to that agent; without it a row keeps its own, and a pivot not read from a row gets NeMo
+    Gym's stock agent for its kind of action (``nemo_gym.DEFAULT_AGENTS``)."""
+    if agent_ref is not None:
+        as_agent_ref(agent_ref)  # a bad name fails before the output is touched
+    return write_jsonl((pivot_to_row(p, index=i, agent_ref=agent_ref) for i, p in enumerate(pivots, start=1)), path)

@@ -21,6 +21,9 @@ from pivotrl.errors import PivotRLError
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
+AGENT_REF_HELP = ("NeMo Gym rows: the agent of your NeMo Gym config that serves every row written (agent_ref). "
+                  "Default: a row keeps its own; other pivots get NeMo Gym's stock agent for their kind of action.")
+
 
 def _fail(exc: Exception) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
@@ -97,12 +100,15 @@ def demo(as_json: bool) -> None:
 @click.option("--domain", default=None, help="Domain for records that do not name one.")
 @click.option("--format", "fmt", type=click.Choice(["pivots", "nemo-gym"]), default="pivots", show_default=True,
               help="Write Pivot records or NeMo Gym pivot rows.")
-def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> None:
+@click.option("--agent-ref", default=None, metavar="NAME", help=AGENT_REF_HELP)
+def extract(trajectories: Path, output: Path, domain: str | None, fmt: str, agent_ref: str | None) -> None:
     """Write one pivot candidate per assistant turn of TRAJECTORIES."""
     from pivotrl.pivot_envs import ExtractionReport, extract_candidates, load_trajectories, write_jsonl
     from pivotrl.pivot_envs.io import write_nemo_gym_rows
     from pivotrl.pivot_envs.output_lock import exclusive_output
 
+    if agent_ref is not None and fmt != "nemo-gym":
+        raise click.UsageError("--agent-ref names the NeMo Gym agent of the rows written: use it with --format nemo-gym")
     try:
         with exclusive_output(output, purpose=f"pivotrl extract {trajectories.name}"):  # one writer, held throughout
             with err_console.status(f"reading {trajectories}"):
@@ -113,9 +119,11 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str) -> N
                                   soft_wrap=True)
             if not candidates:
                 raise PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories")
-            writer = write_nemo_gym_rows if fmt == "nemo-gym" else write_jsonl
             with err_console.status(f"writing {len(candidates)} candidates"):
-                count = writer(candidates, output)
+                if fmt == "nemo-gym":
+                    count = write_nemo_gym_rows(candidates, output, agent_ref=agent_ref)
+                else:
+                    count = write_jsonl(candidates, output)
     except PivotRLError as exc:
         _fail(exc)
     console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False, soft_wrap=True)
@@ -186,14 +194,21 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
 @click.option("--to", "target", type=click.Choice(["pivots", "nemo-gym"]), required=True,
               help="Convert pivots or NeMo Gym rows to pivots or NeMo Gym rows.")
 @click.option("--domain", default=None, help="Domain for records that do not name one.")
-def convert(source: Path, output: Path, target: str, domain: str | None) -> None:
-    """Convert between Pivot records and NeMo Gym pivot rows."""
+@click.option("--agent-ref", default=None, metavar="NAME", help=AGENT_REF_HELP)
+def convert(source: Path, output: Path, target: str, domain: str | None, agent_ref: str | None) -> None:
+    """Convert between Pivot records and NeMo Gym pivot rows. A NeMo Gym row converted to a pivot and
+    back comes back as it was."""
     from pivotrl.pivot_envs import load_pivots, write_jsonl, write_nemo_gym_rows
 
+    if agent_ref is not None and target != "nemo-gym":
+        raise click.UsageError("--agent-ref names the NeMo Gym agent of the rows written: use it with --to nemo-gym")
     try:
         with err_console.status(f"converting {source}"):
             pivots = load_pivots(source, domain=domain)
-            count = (write_nemo_gym_rows if target == "nemo-gym" else write_jsonl)(pivots, output)
+            if target == "nemo-gym":
+                count = write_nemo_gym_rows(pivots, output, agent_ref=agent_ref)
+            else:
+                count = write_jsonl(pivots, output)
     except PivotRLError as exc:
         _fail(exc)
     console.print(f"{count} pivots -> {output} ({target})", highlight=False, soft_wrap=True)

@@ -39,6 +39,27 @@ def test_extract_to_nemo_gym_rows_and_back(tmp_path):
     assert [p.id for p in load_pivots(tmp_path / "p.jsonl")] == ["t1:0", "t1:1", "t1:2"]
 
 
+def test_convert_round_trips_nemo_gym_rows_and_names_the_agent(tmp_path):
+    from tests.pivot_envs.test_nemo_gym import UNKNOWN
+
+    rows = [UNKNOWN, {k: v for k, v in UNKNOWN.items() if k not in ("uuid", "agent_ref")}]
+    write_jsonl(rows, tmp_path / "rows.jsonl")
+    assert run("convert", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "p.jsonl"), "--to", "pivots").exit_code == 0
+    assert run("convert", str(tmp_path / "p.jsonl"), "-o", str(tmp_path / "back.jsonl"), "--to", "nemo-gym").exit_code == 0
+    assert [json.loads(line) for line in (tmp_path / "back.jsonl").read_text().splitlines()] == rows
+    named = run("convert", str(tmp_path / "p.jsonl"), "-o", str(tmp_path / "a.jsonl"), "--to", "nemo-gym",
+                "--agent-ref", "my_agent")
+    assert named.exit_code == 0, named.output
+    assert {json.loads(line)["agent_ref"]["name"] for line in (tmp_path / "a.jsonl").read_text().splitlines()} == {"my_agent"}
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    assert run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "r.jsonl"), "--format", "nemo-gym",
+               "--agent-ref", "my_agent").exit_code == 0
+    assert {json.loads(line)["agent_ref"]["name"] for line in (tmp_path / "r.jsonl").read_text().splitlines()} == {"my_agent"}
+    wrong = CliRunner().invoke(main, ["convert", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "x.jsonl"),
+                                      "--to", "pivots", "--agent-ref", "my_agent"])
+    assert wrong.exit_code == 2 and "--agent-ref" in wrong.output and not (tmp_path / "x.jsonl").exists()
+
+
 def test_extract_bad_file_says_where(tmp_path):
     (tmp_path / "t.jsonl").write_text(json.dumps(TRAJ) + "\n{oops\n")
     result = CliRunner().invoke(main, ["extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "c.jsonl")])

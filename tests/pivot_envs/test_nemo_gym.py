@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from pivotrl.pivot_envs import load_pivots, pivot_to_row, row_to_pivot
-from pivotrl.pivot_envs.nemo_gym import items_to_messages, messages_to_items
+from pivotrl.pivot_envs import load_pivots, pivot_to_row, row_to_pivot, write_jsonl, write_nemo_gym_rows
+from pivotrl.pivot_envs.nemo_gym import DEFAULT_AGENTS, items_to_messages, messages_to_items
 from pivotrl.pivot_envs.validate import validate_pivots
-from tests.conftest import shared_data
-
-pytestmark = pytest.mark.shared_data
+from tests.conftest import SHARED_DATA, shared_data
+from tests.pivot_envs.nemo_gym_models import validate_row
 
 SAMPLES = [
     "single_step_tool_use_with_argument_comparison/example.jsonl",
@@ -21,6 +20,16 @@ SAMPLES = [
 ]
 
 
+#: every file of NeMo Gym rows in ../shared/data, rollouts included (their extra fields must survive too)
+ROW_FILES = sorted(str(p.relative_to(SHARED_DATA / "nemo_gym")) for p in SHARED_DATA.glob("nemo_gym/*/*.jsonl"))
+
+
+def _json(value):
+    """JSON normalisation: what a row is once written and read again (key order aside)."""
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.shared_data
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_rows_load_validate_and_round_trip(sample):
     path = shared_data("nemo_gym", sample)
@@ -32,12 +41,14 @@ def test_rows_load_validate_and_round_trip(sample):
         assert (back.messages, back.reference, back.tools, back.id) == (pivot.messages, pivot.reference, pivot.tools, pivot.id)
 
 
+@pytest.mark.shared_data
 def test_parallel_expected_actions_are_kept():
     pivots = load_pivots(shared_data("nemo_gym", SAMPLES[1]))
     assert len(pivots[0].reference["tool_calls"]) == 3
     assert pivot_to_row(pivots[0])["expected_action"]["type"] == "function_call_batch"
 
 
+@pytest.mark.shared_data
 def test_reasoning_items_and_tool_outputs_become_chat_messages():
     pivots = load_pivots(shared_data("nemo_gym", SAMPLES[0]))
     with_calls = next(p for p in pivots if any(m.get("tool_calls") for m in p.messages))
@@ -50,6 +61,7 @@ def test_reasoning_items_and_tool_outputs_become_chat_messages():
     assert with_calls.tools[0]["type"] == "function" and "name" in with_calls.tools[0]["function"]
 
 
+@pytest.mark.shared_data
 def test_terminus_expected_answer_is_a_text_reference_scored_by_terminus():
     pivot = load_pivots(shared_data("nemo_gym", SAMPLES[3]))[0]
     assert pivot.domain == "terminal"
@@ -57,6 +69,7 @@ def test_terminus_expected_answer_is_a_text_reference_scored_by_terminus():
     assert pivot.verifier == {"name": "terminus", "params": {}} and pivot.meta["harness"] == "terminus_2"
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("env_id", ["pivot/tool-v0", "pivot/terminal-v0"])
 @pytest.mark.parametrize("as_list", [False, True])
 def test_terminus_rows_never_reward_any_text_reply(env_id, as_list):
@@ -147,3 +160,194 @@ def test_bad_row_names_the_field(tmp_path):
                                 "expected_action": {"type": "telepathy"}}) + "\n")
     with pytest.raises(DataError, match=r"rows.jsonl:1: field 'expected_action.type'"):
         load_pivots(path)
+
+
+# -- the round trip is lossless, and the rows written load in NeMo Gym's row models -----------------------
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("sample", ROW_FILES)
+def test_every_shared_row_comes_back_as_it_came(sample, tmp_path):
+    path = shared_data("nemo_gym", sample)
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    for line, row in enumerate(rows, start=1):
+        assert _json(pivot_to_row(row_to_pivot(row, index=line), index=line)) == _json(row)
+    # through a pivot file and back: what the Pivot does not model survives write_jsonl / load_pivots
+    write_jsonl(load_pivots(path), tmp_path / "pivots.jsonl")
+    write_nemo_gym_rows(load_pivots(tmp_path / "pivots.jsonl"), tmp_path / "rows.jsonl")
+    assert [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text().splitlines()] == _json(rows)
+
+
+UNKNOWN = {
+    "uuid": 7,
+    "agent_ref": {"type": "responses_api_agents", "name": "my_pivot_agent"},
+    "pivot_tags": ["P1", "hard"],
+    "metadata": {"category": "lookup", "source_reward": 1.0},
+    "x_team_field": {"nested": [1, 2.5, None, True]},
+    "responses_create_params": {
+        "instructions": "Be brief.",
+        "input": [{"role": "user", "content": "Weather in Oslo?"},
+                  {"type": "reasoning", "id": "rs_1", "summary": [], "encrypted_content": "gAAA"},
+                  {"type": "function_call", "id": "fc_1", "call_id": "c1", "name": "get_weather",
+                   "arguments": '{"city":"Oslo"}', "status": "completed"},
+                  {"type": "function_call_output", "call_id": "c1", "output": "3 C"},
+                  {"role": "user", "content": [{"type": "input_text", "text": "And Rome?"}]}],
+        "tools": [{"type": "function", "name": "get_weather", "description": None, "strict": True,
+                   "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}],
+        "temperature": 0.7, "top_p": None, "parallel_tool_calls": False,
+        "tool_choice": {"type": "function", "name": "get_weather"}, "metadata": {"run": "a"},
+        "x_vendor_knob": 3,
+    },
+    "expected_action": {"type": "function_call", "name": "get_weather", "arguments": '{"city": "Rome"}'},
+}
+#: UNKNOWN less the one field NeMo Gym itself refuses (its responses_create_params forbid extra keys)
+KNOWN_TO_GYM = {**UNKNOWN, "responses_create_params": {
+    k: v for k, v in UNKNOWN["responses_create_params"].items() if k != "x_vendor_knob"}}
+
+
+@pytest.mark.parametrize("row", [
+    UNKNOWN,
+    {**{k: v for k, v in UNKNOWN.items() if k not in ("expected_action", "uuid")}, "expected_answer": "  42\n"},
+    {**{k: v for k, v in UNKNOWN.items() if k != "expected_action"}, "expected_answer": 42, "metadata": None},
+    {**_row(expected_answer=TERMINUS_ANSWER, metadata={"harness": "terminus_2", "category": "first_round"}),
+     "agent_ref": {"type": "responses_api_agents", "name": "terminus_judge_simple_agent"}},
+    {**_row(expected_action={"type": "message", "content": [{"type": "output_text", "text": "Which one?"}]}),
+     "id": "legacy-7", "domain": "tool", "pivot": {"stats": {"k": 4, "mean": 0.5}}},
+], ids=["unknown-fields", "text-answer", "number-answer", "terminus", "our-fields"])
+def test_rows_with_unknown_fields_come_back_as_they_came(row, tmp_path):
+    pivot = row_to_pivot(row, index=3)
+    assert _json(pivot_to_row(pivot, index=3)) == _json(row)
+    write_jsonl([pivot], tmp_path / "p.jsonl")
+    assert _json(pivot_to_row(load_pivots(tmp_path / "p.jsonl")[0], index=3)) == _json(row)
+
+
+def test_expected_answer_keeps_its_type_and_text_and_is_compared_exactly():
+    from pivotrl.verifiers import get_verifier
+
+    for answer in ("  42\n", 42, {"x": 1}):
+        pivot = row_to_pivot(_row(expected_answer=answer))
+        assert pivot.verifier == {"name": "exact", "params": {}}
+        written = pivot_to_row(pivot)
+        assert type(written["expected_answer"]) is type(answer) and written["expected_answer"] == answer
+        assert "expected_action" not in written
+        assert get_verifier(pivot.verifier).verify(pivot.reference, pivot).equivalent
+
+
+def test_an_edited_pivot_is_written_from_its_new_value_with_the_rest_of_its_row():
+    from dataclasses import replace
+
+    pivot = row_to_pivot(UNKNOWN)
+    edited = replace(pivot, id="new-id", messages=pivot.messages[:2],
+                     reference={"role": "assistant", "content": "Which city?"})
+    row = pivot_to_row(edited)
+    assert row["uuid"] == "new-id" and row["expected_action"] == {"type": "message", "content": "Which city?"}
+    assert items_to_messages(row["responses_create_params"]["input"]) == edited.messages
+    assert "instructions" not in row["responses_create_params"]  # the system message is an input item now
+    for key in ("agent_ref", "pivot_tags", "x_team_field", "metadata"):
+        assert row[key] == UNKNOWN[key]
+    for key in ("temperature", "tool_choice", "parallel_tool_calls", "x_vendor_knob", "tools"):
+        assert row["responses_create_params"][key] == UNKNOWN["responses_create_params"][key]
+    assert _json(row_to_pivot(row).to_dict()) == _json({**edited.to_dict(), "meta": row_to_pivot(row).meta})
+
+
+def test_a_row_without_uuid_keeps_its_name_when_it_moves(tmp_path):
+    rows = [_row(expected_answer=str(i)) for i in range(3)]
+    for row in rows:
+        del row["uuid"]
+    pivots = load_pivots(rows)
+    assert [p.id for p in pivots] == ["nemo-1", "nemo-2", "nemo-3"]
+    write_nemo_gym_rows(pivots[1:], tmp_path / "rows.jsonl")  # nemo-2 is now on line 1
+    written = [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text().splitlines()]
+    assert [r.get("uuid") for r in written] == ["nemo-2", "nemo-3"]
+    assert [p.id for p in load_pivots(tmp_path / "rows.jsonl")] == ["nemo-2", "nemo-3"]
+
+
+def test_pivots_not_read_from_rows_get_nemo_gyms_stock_agent_or_the_one_named(tmp_path):
+    from pivotrl.pivot_envs import Pivot
+    from tests.conftest import call
+
+    one = Pivot.from_dict({"id": "p1", "domain": "tool", "messages": [{"role": "user", "content": "Oslo?"}],
+                           "reference": {"role": "assistant", "tool_calls": [call("get_weather", city="Oslo")]}})
+    two = Pivot.from_dict({**one.to_dict(), "id": "p2", "reference": {
+        "role": "assistant", "tool_calls": [call("get_weather", city="Oslo"), call("get_weather", city="Rome")]}})
+    text = Pivot.from_dict({**one.to_dict(), "id": "p3", "reference": {"role": "assistant", "content": "Which?"}})
+    terminus = row_to_pivot(_row(expected_answer=TERMINUS_ANSWER))
+    terminus = Pivot.from_dict({**terminus.to_dict(), "meta": {"harness": "terminus_2"}})  # not from a row now
+    names = [pivot_to_row(p)["agent_ref"]["name"] for p in (one, two, text, terminus)]
+    assert names == [DEFAULT_AGENTS["function_call"], DEFAULT_AGENTS["function_call_batch"],
+                     DEFAULT_AGENTS["message"], DEFAULT_AGENTS["expected_answer"]]
+    write_nemo_gym_rows([one, row_to_pivot(UNKNOWN)], tmp_path / "rows.jsonl", agent_ref="my_agent")
+    written = [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text().splitlines()]
+    assert [r["agent_ref"] for r in written] == [{"type": "responses_api_agents", "name": "my_agent"}] * 2
+
+
+def test_a_row_that_named_no_agent_names_none_unless_told():
+    row = {k: v for k, v in UNKNOWN.items() if k != "agent_ref"}
+    assert "agent_ref" not in pivot_to_row(row_to_pivot(row))
+    assert pivot_to_row(row_to_pivot(row), agent_ref="mine")["agent_ref"]["name"] == "mine"
+
+
+def test_a_bad_agent_ref_is_refused_before_anything_is_written(tmp_path):
+    from pivotrl.errors import DataError
+
+    with pytest.raises(DataError, match="agent_ref"):
+        write_nemo_gym_rows([row_to_pivot(UNKNOWN)], tmp_path / "rows.jsonl", agent_ref={"name": "x"})
+    assert not (tmp_path / "rows.jsonl").exists()
+
+
+def test_trajectories_read_from_rows_keep_the_rows_fields_not_their_spelling():
+    from pivotrl.pivot_envs import extract_candidates, load_trajectories
+
+    trajectory = load_trajectories([KNOWN_TO_GYM])[0]
+    assert "as_read" not in trajectory.meta["nemo_gym"]
+    rows = [pivot_to_row(p) for p in extract_candidates([trajectory])]
+    assert [r["agent_ref"] for r in rows] == [UNKNOWN["agent_ref"]] * len(rows)
+    for row in rows:
+        validate_row(row)
+
+
+def _written_rows():
+    """Rows pivotrl writes: the shipped datasets' candidates, NeMo Gym's rows and the ones above."""
+    from pivotrl.pivot_envs import extract_candidates, load_trajectories
+    from pivotrl.pivot_envs.domains import DOMAINS, data_path
+
+    for name, spec in DOMAINS.items():
+        for pivot in extract_candidates(load_trajectories(data_path(spec.data)))[:40]:
+            yield name, pivot_to_row(pivot)
+    yield "terminus", pivot_to_row(row_to_pivot(_row(expected_answer=TERMINUS_ANSWER)), agent_ref="t")
+    yield "unknown-fields", pivot_to_row(row_to_pivot(KNOWN_TO_GYM))
+    if SHARED_DATA.exists():
+        for sample in SAMPLES:
+            for line, pivot in enumerate(load_pivots(SHARED_DATA / "nemo_gym" / sample), start=1):
+                yield sample, pivot_to_row(pivot, index=line, agent_ref="a")
+
+
+def test_written_rows_load_in_nemo_gyms_row_models():
+    """The models of tests/pivot_envs/nemo_gym_models.py, transcribed from NeMo Gym's source."""
+    kinds = set()
+    for name, row in _written_rows():
+        validate_row(row)
+        kinds.add(row.get("expected_action", {}).get("type", "expected_answer"))
+        assert row["responses_create_params"].get("tool_choice", "auto") != "required", name
+    assert kinds == {"function_call", "function_call_batch", "message", "expected_answer"}
+
+
+def test_nemo_gyms_row_models_refuse_what_pivotrl_once_wrote():
+    """The transcribed models are not vacuous: the two faults pivotrl 0.1 wrote are refused."""
+    import pydantic
+
+    good = pivot_to_row(row_to_pivot(_row(expected_action={"type": "message", "content": "ok"})), agent_ref="a")
+    validate_row(good)
+    parts = {**good, "expected_action": {"type": "message", "content": [{"type": "output_text", "text": "ok"}]}}
+    no_id = {**good, "responses_create_params": {"input": [{"type": "reasoning", "summary": []}]}}
+    for bad in (parts, no_id, {k: v for k, v in good.items() if k != "agent_ref"}):
+        with pytest.raises(pydantic.ValidationError):
+            validate_row(bad)
+
+
+def test_written_rows_load_in_nemo_gyms_own_models_where_installed():
+    """NeMo Gym itself (Python >= 3.12, not a dependency): its request and agent-ref models."""
+    openai_utils = pytest.importorskip("nemo_gym.openai_utils")
+    config_types = pytest.importorskip("nemo_gym.config_types")
+    for _, row in _written_rows():
+        openai_utils.NeMoGymResponseCreateParamsNonStreaming.model_validate(row["responses_create_params"])
+        config_types.AgentServerRef.model_validate(row["agent_ref"])
