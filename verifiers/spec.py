@@ -10,6 +10,7 @@ default written out or left out, ``qwen3_xml`` for ``qwen3_coder``) share one ke
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -116,6 +117,10 @@ class VerifierSpec:
     def key(self) -> str:
         """The one key of this spec (canonical JSON of the normalised spec): caches, groups
         and "same verifier?" comparisons all use it."""
+        return self._key
+
+    @functools.cached_property
+    def _key(self) -> str:  # computed once: params are never changed after construction
         spec = self.normalized()
         return json.dumps({"name": spec.name, "params": spec.params}, sort_keys=True, separators=(",", ":"),
                           default=repr)
