@@ -187,3 +187,26 @@ def test_pivots_sharing_a_spec_share_one_built_verifier():
     alias = replace(make_pivot(text="Hi", pivot_id="d"), verifier={"name": "tool_schema", "params": {"parser": "auto"}})
     env = PivotEnv([*PIVOTS, alias])
     assert len({id(env.verifier_of(p)) for p in env.pivots}) == 1
+
+
+@pytest.mark.integration
+def test_a_file_mixing_tool_and_terminal_pivots_runs_the_terminal_one_in_a_sandbox(tmp_path):
+    from tests.sandboxes.conftest import bash, require_backend, shell_pivot
+
+    require_backend("docker")
+    tool = replace(make_pivot(call("book_flight", origin="Paris", destination="Rome", passengers=2), pivot_id="tool"),
+                   verifier={"name": "tool_schema", "params": {}})
+    terminal = shell_pivot("grep -c a data.txt", pivot_id="terminal")  # records none: the terminal domain's
+    path = tmp_path / "mixed.jsonl"
+    write_jsonl([tool, terminal], path)
+    env = gym.make("pivot/tool-v0", pivots=str(path))
+    try:
+        env.reset(options={"pivot_id": "terminal"})
+        assert env.unwrapped.verifier.name == "shell_exec"
+        _, reward, _, _, info = env.step(bash("grep a data.txt | wc -l"))  # another command, the same effects
+        assert reward == 1.0, info["verdict"].reason
+        env.reset(options={"pivot_id": "tool"})
+        _, reward, _, _, info = env.step(_coerced_booking())
+        assert reward == 1.0 and env.unwrapped.verifier.name == "tool_schema", info["verdict"].reason
+    finally:
+        env.close()
