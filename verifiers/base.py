@@ -8,7 +8,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pivotrl.errors import UnknownNameError, VerifierError
@@ -245,6 +245,6 @@ class BaseVerifier(ABC):
         try:
             shown = self.spec()["params"]
         except VerifierError:  # a live object among the parameters: no spec, but still a repr
-            shown = {f: getattr(self.config, f) for f in type(self.config).field_names()} if self.config else {}
+            shown = {f.name: getattr(self.config, f.name) for f in fields(self.config)} if self.config else {}
         params = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"{type(self).__name__}({params})"
