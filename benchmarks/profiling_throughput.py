@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 
 from pivotrl.benchmarks.common import Result, report
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs.domains import DOMAINS, data_path, verifier_for
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.policies import SamplingParams, get_policy
 from pivotrl.pivot_envs.profile import ProfileConfig, profile
 from pivotrl.pivot_envs.records import Pivot
-from pivotrl.verifiers import get_verifier
+from pivotrl.verifiers.spec import VerifierPool
 
 
 def workload(n: int) -> list[Pivot]:
@@ -41,11 +41,10 @@ def workload(n: int) -> list[Pivot]:
 
 
 def naive(pivots: list[Pivot], policy: object, k: int, params: SamplingParams) -> int:
-    verifiers: dict[str, object] = {}
+    verifiers = VerifierPool()  # built once per spec, as the engine does: only the scheduling differs
     samples = 0
     for pivot in pivots:
-        spec = pivot.verifier or DOMAINS[pivot.domain].verifier
-        verifier = verifiers.setdefault(spec["name"], get_verifier(spec))
+        verifier = verifiers.get(verifier_for(pivot))
         actions = [policy.sample([pivot], 1, params)[0][0] for _ in range(k)]  # type: ignore[attr-defined]
         rewards = [verifier.verify(a.action, pivot).score for a in actions]  # type: ignore[attr-defined]
         statistics.pvariance(rewards)

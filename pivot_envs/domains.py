@@ -1,11 +1,17 @@
-"""Per-domain defaults: the verifier a domain's pivots are scored by and its shipped data."""
+"""Per-domain defaults (the verifier a domain's pivots are scored by, its shipped data) and
+``verifier_for``: the one place that says which verifier scores a pivot."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pivotrl.verifiers.spec import VerifierSpec
+
+if TYPE_CHECKING:
+    from pivotrl.pivot_envs.records import Pivot
 
 
 @dataclass(frozen=True)
@@ -64,3 +70,13 @@ def default_verifier(domain: str, reference: Any = None) -> dict[str, Any]:
         return dict(TERMINUS_VERIFIER)
     spec = DOMAINS.get(domain)
     return dict(spec.verifier) if spec else {"name": "tool_schema", "params": {}}
+
+
+def verifier_for(pivot: Pivot, override: Any = None, parser: str | None = None) -> VerifierSpec:
+    """The verifier ``pivot`` is scored by: ``override`` (a name, a spec or a built verifier),
+    else the one it records (the one it was profiled with), else its domain's default, where a
+    Terminus-harness reference picks ``terminus``. ``parser`` (the policy's tool-call format)
+    becomes one of its parameters. Extraction, profiling, validation, the envs, evaluation and
+    the trainer's scorer all ask here, so none of them can pick another verifier."""
+    chosen = override if override is not None else (pivot.verifier or default_verifier(pivot.domain, pivot.reference))
+    return VerifierSpec.from_any(chosen).with_parser(parser)

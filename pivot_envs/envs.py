@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import logging
 import os
-import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -19,15 +18,15 @@ import numpy as np
 from gymnasium import spaces
 
 from pivotrl.errors import DataError, PivotRLError, VerifierError
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs.domains import DOMAINS, data_path, verifier_for
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.io import load_pivots, load_trajectories
-from pivotrl.pivot_envs.profile import spec_key
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.render import render_ansi
 from pivotrl.pivot_envs.spaces import AgentAction, JSONList, encode_json
 from pivotrl.verifiers import Verifier, get_verifier
 from pivotrl.verifiers.base import BaseVerifier
+from pivotrl.verifiers.spec import VerifierPool, VerifierSpec, is_spec_like, warn_if_other_verifier
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,9 @@ logger = logging.getLogger(__name__)
 class PivotEnv(gym.Env[dict[str, Any], Any]):
     """A single-turn environment over a set of pivots.
 
-    ``verifier`` overrides the one the pivots record; ``parser`` the tool-call format actions
+    Each pivot is scored by its own verifier: the one it records (the one it was profiled
+    with), else its domain's default (``verifier_for``); pivots that share a spec share one
+    built verifier. ``verifier`` overrides them all; ``parser`` the tool-call format actions
     are read in (``auto``, the default, detects it; see ``pivotrl.verifiers.parsers``). When
     either makes the verifier differ from the recorded one, a warning says so, because the
     verifier used online must be the one used for profiling. ``render_mode="ansi"`` makes
@@ -63,16 +64,19 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
             raise DataError(f"pivot id {self.pivots[first].id!r} appears twice (pivots {first + 1} and {again + 1} "
                             "of the list); ids must be unique", field="id")
         self.domain = domain or self.pivots[0].domain
-        recorded = self.pivots[0].verifier or DOMAINS.get(self.domain, DOMAINS["tool"]).verifier
-        built = get_verifier(verifier if verifier is not None else recorded)
-        if parser is not None:
-            if not isinstance(built, BaseVerifier):
-                raise VerifierError(f"verifier {getattr(built, 'name', built)!r} does not use pivotrl's parsers, "
-                                    "so parser= cannot apply")
-            built = built.with_parser(parser)
-        self.verifier: Verifier = built
-        if (verifier is not None or parser is not None) and isinstance(self.verifier, BaseVerifier):
-            _warn_if_other_verifier(self.verifier.spec(), self.pivots)
+        self._verifiers = VerifierPool()
+        self._override: Verifier | None = None  # a built verifier, function or class: it scores every pivot
+        if verifier is not None and not is_spec_like(verifier):
+            self._override = _with_parser(get_verifier(verifier), parser)
+        # every pivot's own verifier, built now: a missing sandbox or judge fails here, not at a step
+        self._specs: dict[str, VerifierSpec] = {}
+        self._by_pivot: dict[str, Verifier] = {}
+        if self._override is None:
+            for p in self.pivots:
+                self._specs[p.id] = verifier_for(p, verifier, parser)
+                self._by_pivot[p.id] = self._verifiers.get(self._specs[p.id])
+        if verifier is not None or parser is not None:
+            self._warn_if_other_verifier()
         self.observation_space = spaces.Dict({  # sized for shared memory (AsyncVectorEnv)
             "messages": JSONList("role", max_bytes=max(len(encode_json(p.messages)) for p in self.pivots)),
             "tools": JSONList("type", max_bytes=max(len(encode_json(p.tools)) for p in self.pivots)),
@@ -90,6 +94,28 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         if self._current is None:
             raise PivotRLError("call reset() before reading the pivot")
         return self._current
+
+    @property
+    def verifier(self) -> Verifier:
+        """The current pivot's verifier (before ``reset``: the first pivot's)."""
+        return self.verifier_of(self._current if self._current is not None else self.pivots[0])
+
+    def verifier_of(self, pivot: Pivot) -> Verifier:
+        """The verifier ``pivot`` is scored by: its own (``verifier_for``), or the override."""
+        if self._override is not None:
+            return self._override
+        return self._by_pivot[pivot.id]
+
+    def _warn_if_other_verifier(self) -> None:
+        """The configured verifier (or parser) vs the one each pivot was made with."""
+        if self._override is not None:
+            warn_if_other_verifier(self._override, self.pivots)
+            return
+        groups: dict[str, list[Pivot]] = {}
+        for pivot in self.pivots:
+            groups.setdefault(self._specs[pivot.id].key(), []).append(pivot)
+        for members in groups.values():
+            warn_if_other_verifier(self._specs[members[0].id], members)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         super().reset(seed=seed)
@@ -110,14 +136,15 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
 
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         pivot = self.pivot
-        verdict = self.verifier.verify(action, pivot)
+        verdict = self.verifier_of(pivot).verify(action, pivot)
         self._last = (action, verdict)
         info = {**self._info(), "verdict": verdict}
         return self._observation(), float(verdict.score), True, False, info
 
     def close(self) -> None:
-        """Release what the verifier holds (shell_exec: its share of the warm sandboxes)."""
-        close = getattr(self.verifier, "close", None)
+        """Release what the verifiers hold (shell_exec: its share of the warm sandboxes)."""
+        self._verifiers.close()
+        close = getattr(self._override, "close", None)
         if callable(close):
             close()
         super().close()
@@ -138,25 +165,13 @@ class PivotEnv(gym.Env[dict[str, Any], Any]):
         return {"pivot_id": self.pivot.id, "domain": self.pivot.domain, "source": source}
 
 
-_warned: set[tuple[str, str]] = set()
-
-
-def _warn_if_other_verifier(configured: dict[str, Any], pivots: Sequence[Pivot]) -> None:
-    """Say when the configured verifier is not the one the pivots were profiled with: their
-    statistics (and the filter that kept them) assume that one. Logged every time; a Python
-    warning once per pair of specs when the pivots were profiled (carry ``stats``)."""
-    mine = spec_key(configured)
-    profiled = {spec_key(p.verifier) for p in pivots if p.verifier and p.stats}
-    for recorded in sorted({spec_key(p.verifier) for p in pivots if p.verifier}):
-        if recorded == mine:
-            continue
-        message = (f"verifier {mine} differs from the one the pivots were made with ({recorded}): rewards will not "
-                   "match profiling; pass verifier=None to use the recorded one, or profile again with this one")
-        logger.warning(message)
-        # a Python warning only where the pivots carry profiling statistics made with the other one
-        if recorded in profiled and (recorded, mine) not in _warned:
-            _warned.add((recorded, mine))
-            warnings.warn(message, UserWarning, stacklevel=4)
+def _with_parser(verifier: Verifier, parser: str | None) -> Verifier:
+    if parser is None:
+        return verifier
+    if not isinstance(verifier, BaseVerifier):
+        raise VerifierError(f"verifier {getattr(verifier, 'name', verifier)!r} does not use pivotrl's parsers, "
+                            "so parser= cannot apply")
+    return verifier.with_parser(parser)
 
 
 def _shipped_pivots(domain: str) -> list[Pivot]:

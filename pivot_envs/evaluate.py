@@ -18,10 +18,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
-from pivotrl.pivot_envs.profile import VerifierPool, resolve_spec
+from pivotrl.pivot_envs.profile import score_actions
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.tasks import Task, check_answer
+from pivotrl.verifiers.spec import VerifierPool
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +209,7 @@ class _Scorer:
             else:
                 todo.append(i)
         if todo:
-            spec = resolve_spec(pivot, self.override)
-            scores = self.pool.score(spec, pivot, [actions[i].action for i in todo])
+            scores = score_actions(self.pool, verifier_for(pivot, self.override), pivot, [actions[i].action for i in todo])
             for i, (score, reason, skipped) in zip(todo, scores):
                 # a verdict the verifier could not reach (its failure policy skipped it) is not a success
                 out[i] = (0.0 if skipped else score, (not skipped) and score >= 1.0,
@@ -246,7 +247,7 @@ def evaluate(policy: Policy, *, pivots: Sequence[tuple[str, Sequence[Pivot]]] = 
         raise PivotRLError("nothing to evaluate: no pivots and no tasks")
     for pivot, _, task in jobs:  # build every verifier first: a missing one fails before any sampling
         if task is None:
-            scorer.pool.get(resolve_spec(pivot, config.verifier))
+            scorer.pool.get(verifier_for(pivot, config.verifier))
     modes = ([("greedy", 1, SamplingParams(temperature=0.0, max_tokens=config.max_tokens, seed=config.seed))]
              if config.greedy else [])
     if config.k:

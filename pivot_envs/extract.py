@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.records import Pivot, Trajectory
 
 logger = logging.getLogger(__name__)
@@ -27,18 +27,17 @@ def candidates_of(trajectory: Trajectory, verifier: dict[str, Any] | None = None
         if index == 0:
             continue  # nothing precedes it: no state to act from
         reference = {k: v for k, v in trajectory.messages[index].items() if k != "reasoning_content"}
-        spec = verifier or default_verifier(trajectory.domain, reference)
-        out.append(Pivot(
+        pivot = Pivot(
             id=f"{trajectory.id}:{turn}",
             domain=trajectory.domain,
             messages=trajectory.messages[:index],
             tools=trajectory.tools,
             reference=reference,
             env=trajectory.env,
-            verifier=spec,
             source={"trajectory_id": trajectory.id, "turn": turn, "message_index": index},
             meta=trajectory.meta,
-        ))
+        )
+        out.append(replace(pivot, verifier=verifier_for(pivot, verifier).to_dict()))
     return out
 
 

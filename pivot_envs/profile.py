@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import statistics
-import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -18,14 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pivotrl.errors import DataError, OutputError, PivotRLError, VerifierError
+from pivotrl.errors import DataError, OutputError, PivotRLError
 from pivotrl.jsonsafe import dumps_line
-from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.output_lock import describe_os_error, exclusive_output
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.ordering import prefix_order
 from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
 from pivotrl.pivot_envs.records import Pivot
+from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
+from pivotrl.verifiers.spec import spec_key as spec_key  # re-exported: its home before verifiers/spec.py
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class Runner(Protocol):
     def submit_sample(self, pivots: list[Pivot], k: int, params: SamplingParams) -> Future[list[list[SampledAction]]]:
         ...
 
-    def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]: ...
+    def submit_verify(self, spec: VerifierSpec, pivot: Pivot, actions: list[Any]) -> Future[list[Score]]: ...
 
     def close(self) -> None: ...
 
@@ -108,53 +109,10 @@ class Runner(Protocol):
 # verification shared by every runner
 
 
-def spec_key(spec: Mapping[str, Any]) -> str:
-    return json.dumps({"name": spec["name"], "params": spec.get("params") or {}}, sort_keys=True, default=str)
-
-
-class VerifierPool:
-    """One verifier per spec, built on first use (construction is where a verifier checks
-    what it needs, e.g. a sandbox backend), shared by the threads of this process."""
-
-    def __init__(self) -> None:
-        self._built: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, spec: Mapping[str, Any]) -> Any:
-        from pivotrl.verifiers import get_verifier
-
-        key = spec_key(spec)
-        with self._lock:
-            if key not in self._built:
-                self._built[key] = get_verifier(dict(spec))
-            return self._built[key]
-
-    def built(self) -> list[Any]:
-        """The verifiers built so far, one per spec."""
-        with self._lock:
-            return list(self._built.values())
-
-    def score(self, spec: Mapping[str, Any], pivot: Pivot, actions: Sequence[Any]) -> list[Score]:
-        """Score K actions at one pivot. A broken verifier raises VerifierError (never a 0)."""
-        verifier = self.get(spec)
-        try:
-            verdicts = verifier.verify_batch(list(actions), pivot)
-        except VerifierError:
-            raise
-        except Exception as exc:  # a bug in a verifier is a broken verifier, not a bad action
-            raise VerifierError(f"verifier {spec['name']!r} raised {type(exc).__name__}: {exc} at pivot "
-                                f"{pivot.id}") from exc
-        if len(verdicts) != len(actions):
-            raise VerifierError(f"verifier {spec['name']!r} returned {len(verdicts)} verdicts for {len(actions)} "
-                                "actions")
-        return [(float(v.score), str(v.reason)[:MAX_REASON_CHARS], bool(v.skipped)) for v in verdicts]
-
-    def spec_of(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        """The spec to record: the built verifier's own (defaults normalized) where it has one."""
-        verifier = self.get(spec)
-        if hasattr(verifier, "spec"):
-            return dict(verifier.spec())
-        return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+def score_actions(verifiers: VerifierPool, spec: VerifierSpec, pivot: Pivot, actions: Sequence[Any]) -> list[Score]:
+    """Score K actions at one pivot. A broken verifier raises VerifierError (never a 0)."""
+    verdicts = verifiers.verify(spec, actions, pivot)
+    return [(float(v.score), str(v.reason)[:MAX_REASON_CHARS], bool(v.skipped)) for v in verdicts]
 
 
 class LocalRunner:
@@ -172,8 +130,8 @@ class LocalRunner:
     def submit_sample(self, pivots: list[Pivot], k: int, params: SamplingParams) -> Future[list[list[SampledAction]]]:
         return self._sampler.submit(self.policy.sample, pivots, k, params)
 
-    def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
-        return self._pool.submit(self.verifiers.score, spec, pivot, actions)
+    def submit_verify(self, spec: VerifierSpec, pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
+        return self._pool.submit(score_actions, self.verifiers, spec, pivot, actions)
 
     def close(self) -> None:
         self._sampler.shutdown(wait=True, cancel_futures=True)
@@ -292,20 +250,6 @@ class AppendWriter:
 ProgressFn = Callable[[int, int], None]
 
 
-def resolve_spec(pivot: Pivot, override: Any, parser: str | None = None) -> dict[str, Any]:
-    """The verifier a candidate is profiled with: the override, else its own, else its domain's;
-    ``parser`` (the policy's tool-call format) becomes one of its parameters."""
-    spec = override if override is not None else (pivot.verifier or default_verifier(pivot.domain))
-    if isinstance(spec, str):
-        spec = {"name": spec, "params": {}}
-    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-        raise PivotRLError(f"a verifier spec is a name or {{\"name\": ..., \"params\": {{...}}}}, found {spec!r}")
-    params = dict(spec.get("params") or {})
-    if parser is not None:
-        params["parser"] = parser
-    return {"name": spec["name"], "params": params}
-
-
 def profile(candidates: Sequence[Pivot], policy: Policy | None, output: str | os.PathLike[str],
             config: ProfileConfig | None = None, *, runner: Runner | None = None,
             progress: ProgressFn | None = None) -> ProfileSummary:
@@ -346,15 +290,17 @@ def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: 
     chunks = [[candidates[i] for i in order[s:s + config.chunk_size]] for s in range(0, len(order), config.chunk_size)]
     chunks = [c for c in chunks if any(p.id not in done for p in c)]
     verifiers = getattr(runner, "verifiers", None) or VerifierPool()
-    specs: dict[str, dict[str, Any]] = {}
+    specs: dict[str, VerifierSpec] = {}  # the spec to run, per candidate
+    recorded: dict[str, dict[str, Any]] = {}  # the built verifier's own spec, per key: what records say
     for pivot in candidates:  # build every verifier now: a missing sandbox fails before any sampling
         if pivot.id not in done:
-            spec = resolve_spec(pivot, config.verifier, config.parser)
-            specs.setdefault(spec_key(spec), verifiers.spec_of(spec))
+            spec = specs[pivot.id] = verifier_for(pivot, config.verifier, config.parser)
+            if spec.key() not in recorded:
+                recorded[spec.key()] = verifiers.spec_of(spec).to_dict()
     started = time.perf_counter()
     writer = AppendWriter(output)
     sampling: deque[tuple[list[Pivot], Future[list[list[SampledAction]]]]] = deque()
-    verifying: deque[tuple[Pivot, dict[str, Any], list[SampledAction], list[Score | None], Future[list[Score]] | None]]
+    verifying: deque[tuple[Pivot, VerifierSpec, list[SampledAction], list[Score | None], Future[list[Score]] | None]]
     verifying = deque()
     next_chunk = 0
     failed_in_a_row = 0
@@ -371,7 +317,7 @@ def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: 
             if future is not None:
                 verified = iter(future.result())
                 scores = [s if s is not None else next(verified) for s in scores]
-            writer.write(profiled_record(pivot, specs[spec_key(spec)], scores, config.k, actions, config.keep_actions))
+            writer.write(profiled_record(pivot, recorded[spec.key()], scores, config.k, actions, config.keep_actions))
             summary.written += 1
             summary.samples += len(actions)
             summary.sampler_failures += sum(a.error is not None for a in actions)
@@ -408,7 +354,7 @@ def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: 
                                            "check the policy or endpoint and rerun to resume")
                     continue
                 failed_in_a_row = 0
-                spec = resolve_spec(pivot, config.verifier, config.parser)
+                spec = specs[pivot.id]
                 scores = _sampler_scores(actions)
                 todo = [a.action for a, s in zip(actions, scores) if s is None]
                 vfuture = runner.submit_verify(spec, pivot, todo) if todo else None

@@ -11,8 +11,9 @@ from typing import Any
 
 from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
-from pivotrl.pivot_envs.profile import Score, VerifierPool
+from pivotrl.pivot_envs.profile import Score, score_actions
 from pivotrl.pivot_envs.records import Pivot
+from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def _verify_in_worker(spec: dict[str, Any], pivot: Pivot, actions: list[Any], im
         for module in imports:
             importlib.import_module(module)
         _worker_verifiers = VerifierPool()
-    return _worker_verifiers.score(spec, pivot, actions)
+    return score_actions(_worker_verifiers, VerifierSpec.from_any(spec), pivot, actions)
 
 
 def _sample_in_worker(policy_spec: str, options: dict[str, Any], pivots: list[Pivot], k: int,
@@ -115,8 +116,9 @@ class RayRunner:
             return self._local.submit(self.policy.sample, pivots, k, params)  # type: ignore[union-attr]
         return _translated(self._sample.remote(self.policy_spec, self.policy_options, pivots, k, params))
 
-    def submit_verify(self, spec: dict[str, Any], pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
-        return _translated(self._verify.remote(spec, pivot, actions, self.worker_imports))
+    def submit_verify(self, spec: VerifierSpec, pivot: Pivot, actions: list[Any]) -> Future[list[Score]]:
+        # a plain dict crosses the process boundary; the worker's pool keys it the same way
+        return _translated(self._verify.remote(spec.to_dict(), pivot, actions, self.worker_imports))
 
     def close(self) -> None:
         if self._local is not None:

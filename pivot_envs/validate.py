@@ -8,14 +8,14 @@ constraint with the pivots they concern: warnings, or errors under ``strict``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers import Verdict, get_verifier
+from pivotrl.verifiers.spec import VerifierPool, VerifierSpec, is_spec_like
 
 
 @dataclass
@@ -53,10 +53,6 @@ class ValidationReport:
         return self.ok and not (strict and self.warnings)
 
 
-def verifier_spec(pivot: Pivot, override: Any = None) -> Any:
-    return override if override is not None else (pivot.verifier or default_verifier(pivot.domain))
-
-
 def _schema_auditors(verifier: Any) -> Iterator[Any]:
     """The verifier and its members (combinators) that can say what is wrong with a pivot's schemas."""
     if callable(getattr(verifier, "findings", None)):
@@ -66,27 +62,38 @@ def _schema_auditors(verifier: Any) -> Iterator[Any]:
 
 
 def validate_pivots(pivots: Sequence[Pivot], verifier: Any = None) -> ValidationReport:
-    """Score each reference against its pivot; pivots sharing a verifier spec are batched."""
-    groups: dict[str, list[Pivot]] = defaultdict(list)
-    specs: dict[str, Any] = {}
-    for pivot in pivots:
-        spec = verifier_spec(pivot, verifier)
-        key = repr(spec)
-        specs[key] = spec
-        groups[key].append(pivot)
+    """Score each reference against its pivot with its own verifier (``verifier_for``; a built
+    ``verifier`` or a function is used as it is); pivots sharing a verifier are batched."""
+    pool = VerifierPool()
+    groups: dict[str, tuple[Any, list[Pivot]]] = {}
+    if verifier is not None and not is_spec_like(verifier):
+        groups[""] = (get_verifier(verifier), list(pivots))
+    else:
+        for pivot in pivots:
+            spec = verifier_for(pivot, verifier)
+            groups.setdefault(spec.key(), (spec, []))[1].append(pivot)
     report = ValidationReport()
     warnings: dict[tuple[str, ...], SchemaWarning] = {}
-    for key, members in groups.items():
-        built = get_verifier(specs[key])
-        verdicts = built.verify_batch([p.reference for p in members], members)
-        report.checked += len(members)
-        report.failures.extend((p, v) for p, v in zip(members, verdicts) if not v.equivalent or v.score < 1.0)
-        for auditor in _schema_auditors(built):
-            for pivot in members:
-                for finding in auditor.findings(pivot):
-                    warning = warnings.setdefault(finding.key, SchemaWarning(
-                        finding.tool, finding.kind, finding.constraint, finding.location, finding.detail))
-                    if not warning.pivots or warning.pivots[-1] != pivot.id:
-                        warning.pivots.append(pivot.id)
+    try:
+        for chosen, members in groups.values():
+            built = pool.get(chosen) if isinstance(chosen, VerifierSpec) else chosen
+            _check_group(built, members, report, warnings)
+    finally:
+        pool.close()  # give back the sandboxes (shell_exec) the checks held
     report.warnings = sorted(warnings.values(), key=lambda w: (-len(w.pivots), w.tool, w.constraint, w.location))
     return report
+
+
+def _check_group(built: Any, members: list[Pivot], report: ValidationReport,
+                 warnings: dict[tuple[str, ...], SchemaWarning]) -> None:
+    """Score the members' references with ``built``; collect its schema findings."""
+    verdicts = built.verify_batch([p.reference for p in members], members)
+    report.checked += len(members)
+    report.failures.extend((p, v) for p, v in zip(members, verdicts) if not v.equivalent or v.score < 1.0)
+    for auditor in _schema_auditors(built):
+        for pivot in members:
+            for finding in auditor.findings(pivot):
+                warning = warnings.setdefault(finding.key, SchemaWarning(
+                    finding.tool, finding.kind, finding.constraint, finding.location, finding.detail))
+                if not warning.pivots or warning.pivots[-1] != pivot.id:
+                    warning.pivots.append(pivot.id)

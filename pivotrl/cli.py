@@ -143,6 +143,7 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
     disagree with their own references are reported (and not enforced where the reference breaks them).
     Exits 1 when a reference fails (or, with --strict, when a schema warning is found)."""
     from pivotrl.pivot_envs import load_pivots
+    from pivotrl.pivot_envs.domains import verifier_for
     from pivotrl.pivot_envs.validate import validate_pivots
 
     out = err_console if as_json else console
@@ -156,7 +157,7 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
     if as_json:
         emit_json({"command": "validate", "input": str(pivots), "checked": report.checked,
                    "failed": len(report.failures), "ok": report.passes(strict), "strict": strict,
-                   "failures": [{"pivot_id": p.id, "verifier": (p.verifier or {}).get("name", verifier or "default"),
+                   "failures": [{"pivot_id": p.id, "verifier": verifier_for(p, verifier).name,
                                  "score": v.score, "reason": v.reason} for p, v in report.failures],
                    "schema_warnings": [{"tool": w.tool, "kind": w.kind, "constraint": w.constraint,
                                         "location": w.location, "detail": w.describe(), "pivots": w.pivots}
@@ -182,7 +183,7 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
     for col in ("pivot", "verifier", "score", "reason"):
         table.add_column(col)
     for pivot, verdict in report.failures[:limit]:
-        table.add_row(escape(pivot.id), (pivot.verifier or {}).get("name", verifier or "default"),
+        table.add_row(escape(pivot.id), verifier_for(pivot, verifier).name,
                       f"{verdict.score:g}", escape(verdict.reason))
     out.print(table)
     sys.exit(EXIT_NOTHING)

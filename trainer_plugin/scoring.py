@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pivotrl.errors import DataError, VerifierError
-from pivotrl.pivot_envs.domains import default_verifier
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.io import load_pivots
-from pivotrl.pivot_envs.profile import VerifierPool, spec_key
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers import Verdict, Verifier, get_verifier
+from pivotrl.verifiers.spec import VerifierPool, is_spec_like, warn_if_other_verifier
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,9 @@ def as_pivots(source: PivotSource) -> list[Pivot]:
 
 
 def verifier_spec(pivot: Pivot) -> dict[str, Any]:
-    """The verifier a pivot is scored by: the one it was profiled with, else its domain's."""
-    spec = pivot.verifier or default_verifier(pivot.domain)
-    return {"name": spec["name"], "params": dict(spec.get("params") or {})}
+    """The verifier a pivot is scored by (``verifier_for``: the one it was profiled with, else
+    its domain's), as dataset rows record it."""
+    return verifier_for(pivot).to_dict()
 
 
 def action_of(completion: Any) -> Any:
@@ -80,16 +80,18 @@ class PivotScorer:
         if not self.pivots:
             raise DataError("no pivots to score: pass at least one pivot")
         self._pool = VerifierPool()  # the same per-spec cache profiling uses
-        self._override: Verifier | None = get_verifier(verifier) if verifier is not None else None
-        if self._override is not None:
-            recorded = {spec_key(verifier_spec(p)) for p in self.pivots.values() if p.verifier}
-            spec = getattr(self._override, "spec", None)
-            mine = spec_key(spec()) if callable(spec) else None
-            if recorded and mine not in recorded:
-                logger.warning("verifier %s overrides the one the pivots were profiled with (%s): rewards "
-                               "will not match profiling", mine or self._override, sorted(recorded))
-        for pivot in self.pivots.values():
-            self.verifier_for(pivot)
+        self._override: Verifier | None = None  # a built verifier, function or class: it scores every pivot
+        self._choice = verifier if is_spec_like(verifier) else None  # a name or spec: verifier_for's override
+        if verifier is not None and not is_spec_like(verifier):
+            self._override = get_verifier(verifier)
+        # every pivot's own verifier, built here: a missing dependency fails before training starts
+        self._by_pivot: dict[str, Verifier] = {}
+        if self._override is None:
+            for pivot in self.pivots.values():
+                self._by_pivot[pivot.id] = self._pool.get(verifier_for(pivot, self._choice))
+        if verifier is not None:
+            warn_if_other_verifier(self._override if self._override is not None else verifier,
+                                   self.pivots.values())
 
     def pivot(self, pivot_id: Any) -> Pivot:
         try:
@@ -101,9 +103,13 @@ class PivotScorer:
                             field="pivot_id") from None
 
     def verifier_for(self, pivot: Pivot) -> Verifier:
+        """The verifier ``pivot`` is scored by (built at construction for the pivots given)."""
         if self._override is not None:
             return self._override
-        return self._pool.get(verifier_spec(pivot))
+        built = self._by_pivot.get(pivot.id)
+        if built is None or self.pivots.get(pivot.id) is not pivot:  # a pivot not among those given
+            return self._pool.get(verifier_for(pivot, self._choice))
+        return built
 
     @property
     def verifiers(self) -> list[Verifier]:

@@ -7,6 +7,7 @@ from pivotrl.verifiers.combinators import all_of, any_of, weighted
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.registry import FunctionVerifier, get_verifier, list_verifiers, register_verifier
 from pivotrl.verifiers.search_backends import register_search_backend
+from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 from pivotrl.verifiers.verdict import Verdict
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "ToolCall",
     "Verdict",
     "Verifier",
+    "VerifierPool",
+    "VerifierSpec",
     "all_of",
     "any_of",
     "get_verifier",

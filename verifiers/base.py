@@ -8,11 +8,12 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import fields, replace
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
+from pivotrl.verifiers.config import VerifierConfig
 from pivotrl.verifiers.parsers import ParserConfig, canonical_name, parse_action
 from pivotrl.verifiers.parsers.formats import AUTO
 from pivotrl.verifiers.parsers.schema_values import tool_specs
@@ -131,16 +132,35 @@ def invalid_verdict(action: Action) -> Verdict:
 
 class BaseVerifier(ABC):
     """Parses raw actions, rejects unparseable ones with their reason, and leaves the
-    comparison of valid actions to ``_verify`` / ``_verify_valid_batch``."""
+    comparison of valid actions to ``_verify`` / ``_verify_valid_batch``.
+
+    A verifier with parameters declares a frozen ``Config`` dataclass and keeps the one it was
+    built from in ``config``: its spec's params are derived from it (never written by hand, so a
+    parameter cannot be left out), and its fields read as attributes of the verifier."""
 
     name: str = ""
     parser_config: ParserConfig = ParserConfig()
     #: Same (action text, pivot) -> same verdict; lets the batch path verify repeats once.
     deterministic: bool = True
+    #: the config dataclass the constructor takes (None: a verifier without parameters)
+    Config: ClassVar[type[VerifierConfig] | None] = None
+    config: VerifierConfig | None = None
 
     def params(self) -> dict[str, Any]:
-        """The parameters this verifier was built with, recorded in pivot files."""
-        return {}
+        """The parameters this verifier was built with, recorded in pivot files: the
+        non-default fields of its config, the parser included (left out when ``auto``)."""
+        params = self.config.params() if self.config is not None else {}
+        if self.parser != AUTO:
+            params["parser"] = self.parser
+        return params
+
+    def __getattr__(self, attr: str) -> Any:
+        # Only reached when normal lookup fails: a config field the verifier keeps no
+        # attribute of its own for reads from the config (``verifier.threshold``).
+        config = self.__dict__.get("config")
+        if config is not None and not attr.startswith("_") and attr in type(config).field_names():
+            return getattr(config, attr)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attr!r}")
 
     @property
     def parser(self) -> str:
@@ -163,9 +183,9 @@ class BaseVerifier(ABC):
     def spec(self) -> dict[str, Any]:
         """``{"name", "params"}``: rebuilds this verifier with ``get_verifier``; the parser is a
         parameter like the others (left out when it is ``auto``)."""
-        params = self.params()
-        if self.parser != AUTO:
-            params = {**params, "parser": self.parser}
+        params = dict(self.params())
+        if self.parser != AUTO and "parser" not in params:  # a params() written by hand
+            params["parser"] = self.parser
         return {"name": self.name, "params": params}
 
     def __call__(self, action: Any, pivot: PivotLike) -> Verdict:
@@ -222,5 +242,9 @@ class BaseVerifier(ABC):
         return [self._verify(a, p) for a, p in zip(actions, pivots)]
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.spec()["params"].items())
+        try:
+            shown = self.spec()["params"]
+        except VerifierError:  # a live object among the parameters: no spec, but still a repr
+            shown = {f.name: getattr(self.config, f.name) for f in fields(self.config)} if self.config else {}
+        params = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         return f"{type(self).__name__}({params})"

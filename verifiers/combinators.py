@@ -4,38 +4,90 @@ the details, so a user can see which check decided and how many expensive calls 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
+from pivotrl.verifiers.config import VerifierConfig
 from pivotrl.verifiers.verdict import Verdict, checked_batch
 
 
 def _build(specs: Sequence[Any]) -> list[Verifier]:
     from pivotrl.verifiers.registry import get_verifier
 
-    if not specs:
-        raise VerifierError("a combinator needs at least one verifier")
     return [get_verifier(s) for s in specs]
 
 
-def _spec(v: Verifier) -> Any:
-    return v.spec() if isinstance(v, BaseVerifier) else getattr(v, "name", repr(v))
+def _member_spec(member: Any) -> Any:
+    """A member as its full spec where it has one; a live object (no spec) stays itself, so the
+    combinator still works and only its ``spec()`` fails, saying why."""
+    from pivotrl.verifiers.spec import VerifierSpec, is_spec_like
+
+    try:
+        return VerifierSpec.from_any(member).normalized().to_dict()
+    except VerifierError:
+        if is_spec_like(member):
+            raise
+        return member
+
+
+@dataclass(frozen=True)
+class MembersConfig(VerifierConfig):
+    """``verifiers``: the members, anything ``get_verifier`` builds (names, specs, instances)."""
+
+    kind: ClassVar[str] = "combinator"
+    verifiers: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.verifiers:
+            raise VerifierError("a combinator needs at least one verifier")
+        self._set(verifiers=tuple(self.verifiers))
+
+    def canonical(self) -> MembersConfig:
+        return replace(self, verifiers=tuple(_member_spec(v) for v in self.verifiers))
+
+
+@dataclass(frozen=True)
+class WeightedConfig(VerifierConfig):
+    """``verifiers``: ``(member, weight)`` pairs (or ``{"verifier", "weight"}``; a bare spec dict
+    weighs 1); ``threshold``: the weighted mean at which the action is equivalent."""
+
+    kind: ClassVar[str] = "weighted"
+    verifiers: tuple[tuple[Any, float], ...] = ()
+    threshold: float = 1.0
+
+    def __post_init__(self) -> None:
+        pairs: list[tuple[Any, float]] = []
+        for item in self.verifiers:
+            if isinstance(item, Mapping):
+                pairs.append((item.get("verifier", item), float(item.get("weight", 1.0))))
+            else:
+                spec, weight = item
+                pairs.append((spec, float(weight)))
+        if not pairs or any(w < 0 for _, w in pairs) or sum(w for _, w in pairs) <= 0:
+            raise VerifierError("weighted needs verifiers with non-negative weights that sum above 0")
+        self._set(verifiers=tuple(pairs), threshold=float(self.threshold))
+
+    def canonical(self) -> WeightedConfig:
+        return replace(self, verifiers=tuple((_member_spec(v), w) for v, w in self.verifiers))
 
 
 class _ShortCircuit(BaseVerifier):
     stop_on: bool  # stop at the first verdict whose ``equivalent`` equals this
+    Config = MembersConfig
+    config: MembersConfig
 
-    def __init__(self, *verifiers: Any, **params: Any) -> None:
-        specs = list(verifiers) + list(params.pop("verifiers", None) or [])
-        if params:
-            raise VerifierError(f"{self.name} takes verifiers only, got {sorted(params)}")
-        self.members = _build(specs)
-
-    def params(self) -> dict[str, Any]:
-        return {"verifiers": [_spec(v) for v in self.members]}
+    def __init__(self, *verifiers: Any, config: MembersConfig | None = None, **params: Any) -> None:
+        if set(params) - {"verifiers"}:
+            raise VerifierError(f"{self.name} takes verifiers only, got {sorted(set(params) - {'verifiers'})}")
+        if verifiers or params:
+            params = {"verifiers": (*verifiers, *(params.get("verifiers") or ()))}
+        c = MembersConfig.of(config, params)
+        self.members = _build(c.verifiers)
+        self.config = replace(c, verifiers=tuple(_member_spec(m) for m in self.members))
 
     def _combine(self, trail: list[tuple[str, Verdict]]) -> Verdict:
         decided_name, decided = trail[-1]
@@ -92,30 +144,25 @@ class Weighted(BaseVerifier):
     """Weighted mean of member scores; equivalent when the mean reaches ``threshold``."""
 
     name = "weighted"
+    Config = WeightedConfig
+    config: WeightedConfig
 
-    def __init__(self, verifiers: Sequence[tuple[Any, float]] | Sequence[dict[str, Any]], threshold: float = 1.0) -> None:
-        pairs: list[tuple[Any, float]] = []
-        for item in verifiers:
-            if isinstance(item, dict):
-                pairs.append((item.get("verifier", item), float(item.get("weight", 1.0))))
-            else:
-                spec, weight = item
-                pairs.append((spec, float(weight)))
-        if not pairs or any(w < 0 for _, w in pairs) or sum(w for _, w in pairs) <= 0:
-            raise VerifierError("weighted needs verifiers with non-negative weights that sum above 0")
-        self.members = _build([s for s, _ in pairs])
-        self.weights = [w for _, w in pairs]
-        self.threshold = float(threshold)
-
-    def params(self) -> dict[str, Any]:
-        return {"verifiers": [[_spec(v), w] for v, w in zip(self.members, self.weights)], "threshold": self.threshold}
+    def __init__(self, verifiers: Any = None, config: WeightedConfig | None = None, **params: Any) -> None:
+        if isinstance(verifiers, WeightedConfig):
+            config, verifiers = verifiers, None
+        if verifiers is not None:
+            params["verifiers"] = verifiers
+        c = WeightedConfig.of(config, params)
+        self.members = _build([s for s, _ in c.verifiers])
+        self.weights = [w for _, w in c.verifiers]
+        self.config = replace(c, verifiers=tuple((_member_spec(m), w) for m, w in zip(self.members, self.weights)))
 
     def _mix(self, verdicts: list[Verdict]) -> Verdict:
         total = sum(self.weights)
         # a weighted mean of scores in [0, 1]; clamped, since float rounding can leave it 1 + 2e-16
         score = min(1.0, max(0.0, sum(w * v.score for w, v in zip(self.weights, verdicts)) / total))
         details = {"verdicts": {m.name: v.to_dict() for m, v in zip(self.members, verdicts)}, "weights": self.weights}
-        equivalent = score >= self.threshold - 1e-12
+        equivalent = score >= self.config.threshold - 1e-12
         reason = "; ".join(f"{m.name}={v.score:g}" for m, v in zip(self.members, verdicts))
         return Verdict(score, equivalent, f"weighted {score:.3f} ({reason})", details)
 

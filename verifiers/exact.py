@@ -4,9 +4,12 @@ baseline PivotRL improves on; useful as a strict check and as a control)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.config import VerifierConfig
 from pivotrl.verifiers.verdict import Verdict
 
 _QUOTES = ("\u2018", "\u2019", "\u201c", "\u201d", "'", "`")
@@ -29,8 +32,20 @@ def action_text(action: Action) -> str:
     return normalize_text(action.text)
 
 
+@dataclass(frozen=True)
+class ExactConfig(VerifierConfig):
+    """``exact`` has no parameters but the parser; the empty config keeps it like the others."""
+
+    kind: ClassVar[str] = "exact"
+
+
 class ExactVerifier(BaseVerifier):
     name = "exact"
+    Config = ExactConfig
+    config: ExactConfig
+
+    def __init__(self, config: ExactConfig | None = None, **params: Any) -> None:
+        self.config = ExactConfig.of(config, params)
 
     def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
         return self._compare(action_text(action), action_text(reference_action(pivot)))

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pivotrl.errors import VerifierError
 from pivotrl.jsonsafe import scrub_surrogates
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.config import VerifierConfig, runtime_field
 from pivotrl.verifiers.judge_cache import JudgeCache, cache_key
 from pivotrl.verifiers.judge_parse import parse_answer, yes_probability
 from pivotrl.verifiers.judge_prompt import JudgeTemplate, render_action, render_state, render_tools
@@ -38,6 +41,46 @@ def default_cache_path() -> Path:
     return root / "judge.sqlite"
 
 
+@dataclass(frozen=True)
+class LLMJudgeConfig(VerifierConfig):
+    """The parameters of ``llm_judge`` (see LLMJudgeVerifier)."""
+
+    kind: ClassVar[str] = "llm_judge"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str = runtime_field("OPENAI_API_KEY")
+    timeout: float = 60.0
+    max_retries: int = 3
+    concurrency: int = runtime_field(8)
+    template: str | dict[str, str] | None = None
+    temperature: float = 0.0
+    max_tokens: int = 128
+    logprobs: bool = False
+    graded: bool = False
+    on_failure: str = "error"
+    #: True (the default file), False (none) or a path
+    cache: bool | str = runtime_field(True)
+    check_connection: bool = runtime_field(True)
+    max_candidate_chars: int = MAX_CANDIDATE_CHARS
+
+    def __post_init__(self) -> None:
+        if self.on_failure not in FAILURE_POLICIES:
+            raise VerifierError(f"on_failure must be one of {', '.join(FAILURE_POLICIES)}, "
+                                f"got {self.on_failure!r}")
+        chars = self.max_candidate_chars
+        if isinstance(chars, bool) or not isinstance(chars, int) or chars < 1:
+            raise VerifierError(f"max_candidate_chars must be a whole number >= 1, got {chars!r}")
+        if isinstance(self.template, Mapping):
+            if not {"system", "user"} <= set(self.template):
+                raise VerifierError("a judge template dict needs 'system' and 'user'")
+            self._set(template=dict(self.template))
+        cache = self.cache if isinstance(self.cache, bool) else os.fspath(self.cache)
+        self._set(timeout=float(self.timeout), max_retries=int(self.max_retries), concurrency=int(self.concurrency),
+                  temperature=float(self.temperature), max_tokens=int(self.max_tokens), logprobs=bool(self.logprobs),
+                  graded=bool(self.graded), cache=cache, check_connection=bool(self.check_connection))
+        ClientConfig(self.base_url, self.model, self.api_key_env, self.timeout, self.max_retries, self.concurrency)
+
+
 class LLMJudgeVerifier(BaseVerifier):
     """Parameters: ``base_url``, ``model``, ``api_key_env``, ``timeout``, ``max_retries``,
     ``concurrency`` (the client: ``timeout`` is a wall-clock deadline per attempt, so one
@@ -53,52 +96,27 @@ class LLMJudgeVerifier(BaseVerifier):
     ``check_connection`` (probe the endpoint at construction)."""
 
     name = "llm_judge"
+    Config = LLMJudgeConfig
+    config: LLMJudgeConfig
 
-    def __init__(self, base_url: str | None = None, model: str | None = None, api_key_env: str = "OPENAI_API_KEY",
-                 timeout: float = 60.0, max_retries: int = 3, concurrency: int = 8,
-                 template: str | dict[str, str] | None = None, temperature: float = 0.0, max_tokens: int = 128,
-                 logprobs: bool = False, graded: bool = False, on_failure: str = "error",
-                 cache: bool | str = True, check_connection: bool = True,
-                 max_candidate_chars: int = MAX_CANDIDATE_CHARS) -> None:
-        if on_failure not in FAILURE_POLICIES:
-            raise VerifierError(f"on_failure must be one of {', '.join(FAILURE_POLICIES)}, got {on_failure!r}")
-        if isinstance(max_candidate_chars, bool) or not isinstance(max_candidate_chars, int) or max_candidate_chars < 1:
-            raise VerifierError(f"max_candidate_chars must be a whole number >= 1, got {max_candidate_chars!r}")
-        self.max_candidate_chars = max_candidate_chars
-        self.client = ChatClient(ClientConfig(base_url, model, api_key_env, float(timeout), int(max_retries),
-                                              int(concurrency)))
-        self.model = self.client.config.model
-        if isinstance(template, dict):
-            if not {"system", "user"} <= set(template):
-                raise VerifierError("a judge template dict needs 'system' and 'user'")
-            self.template: JudgeTemplate | None = JudgeTemplate(template["system"], template["user"])
-        elif isinstance(template, str):
-            self.template = JudgeTemplate(JudgeTemplate.default().system, template)
+    def __init__(self, config: LLMJudgeConfig | None = None, **params: Any) -> None:
+        c = LLMJudgeConfig.of(config, params)
+        self.client = ChatClient(ClientConfig(c.base_url, c.model, c.api_key_env, c.timeout, c.max_retries,
+                                              c.concurrency))
+        # the model the environment named is recorded: the spec rebuilds the judge that answered
+        self.config = replace(c, model=self.client.config.model)
+        if isinstance(c.template, Mapping):
+            self.template: JudgeTemplate | None = JudgeTemplate(c.template["system"], c.template["user"])
+        elif isinstance(c.template, str):
+            self.template = JudgeTemplate(JudgeTemplate.default().system, c.template)
         else:
             self.template = None  # per-domain default
-        self._template_spec = template
-        self.temperature = float(temperature)
-        self.max_tokens = int(max_tokens)
-        self.logprobs = bool(logprobs) or bool(graded)
-        self.graded = bool(graded)
-        self.on_failure = on_failure
-        self.cache = JudgeCache(default_cache_path() if cache is True else cache) if cache else None
+        self.logprobs = c.logprobs or c.graded  # graded scores need them
+        self.cache = JudgeCache(default_cache_path() if c.cache is True else c.cache) if c.cache else None
         self.stats = {"calls": 0, "cache_hits": 0, "failures": 0, "unparseable": 0}
         self._stats_lock = threading.Lock()
-        if check_connection:
+        if c.check_connection:
             self.client.check_connection()
-
-    def params(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"model": self.model}
-        if self._template_spec is not None:
-            out["template"] = self._template_spec
-        if self.graded:
-            out["graded"] = True
-        if self.on_failure != "error":
-            out["on_failure"] = self.on_failure
-        if self.max_candidate_chars != MAX_CANDIDATE_CHARS:
-            out["max_candidate_chars"] = self.max_candidate_chars
-        return out
 
     def _count(self, key: str, n: int = 1) -> None:
         with self._stats_lock:
@@ -114,26 +132,26 @@ class LLMJudgeVerifier(BaseVerifier):
         fields = {"state": render_state(pivot.messages), "tools": render_tools(pivot.tools),
                   "reference": render_action(reference_action(pivot)), "candidate": render_action(action)}
         fields = {name: scrub_surrogates(text) for name, text in fields.items()}
-        limit = max(self.max_candidate_chars, 2 * len(fields["reference"]))
+        limit = max(self.config.max_candidate_chars, 2 * len(fields["reference"]))
         if len(fields["candidate"]) > limit:
             return Verdict.reject(f"the candidate is {len(fields['candidate']):,} characters, over the judge's limit "
                                   f"of {limit:,}: scored 0 without a judge call", judge_calls=0)
-        key = cache_key(self.model or "", template.fingerprint(), fields["state"], fields["reference"],
-                        fields["candidate"], f"{self.temperature}|{self.max_tokens}|{self.logprobs}")
+        key = cache_key(self.config.model or "", template.fingerprint(), fields["state"], fields["reference"],
+                        fields["candidate"], f"{self.config.temperature}|{self.config.max_tokens}|{self.logprobs}")
         return key, template.render(fields)
 
     def _failure(self, reason: str, **details: Any) -> Verdict:
         self._count("failures")
-        if self.on_failure == "error":
-            raise VerifierError(f"llm_judge ({self.client.config.base_url}, {self.model}): {reason}")
-        if self.on_failure == "none":
+        if self.config.on_failure == "error":
+            raise VerifierError(f"llm_judge ({self.client.config.base_url}, {self.config.model}): {reason}")
+        if self.config.on_failure == "none":
             return Verdict(0.0, False, reason, {"skip": True, "judge_failure": reason, **details})
         return Verdict(0.0, False, reason, {"judge_failure": reason, **details})
 
     def _from_answer(self, answer: dict[str, Any], *, cached: bool) -> Verdict:
         p_yes = answer.get("p_yes")
         equivalent = bool(answer["equivalent"])
-        score = float(p_yes) if self.graded and p_yes is not None else float(equivalent)
+        score = float(p_yes) if self.config.graded and p_yes is not None else float(equivalent)
         details = {"judge_calls": 0 if cached else 1, "cached": cached, "how": answer.get("how"),
                    "answer": answer.get("text", "")[:500]}
         if p_yes is not None:
@@ -156,7 +174,7 @@ class LLMJudgeVerifier(BaseVerifier):
         return self._from_answer(answer, cached=False)
 
     def _params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens}
+        params: dict[str, Any] = {"temperature": self.config.temperature, "max_tokens": self.config.max_tokens}
         if self.logprobs:
             params.update(logprobs=True, top_logprobs=5)
         return params

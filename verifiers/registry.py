@@ -6,6 +6,7 @@ through the ``pivotrl.verifiers`` entry-point group.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -166,6 +167,14 @@ def get_verifier(spec: Any, **params: Any) -> Verifier:
     return verifier.with_parser(parser)
 
 
+def _accepted(target: type) -> list[str]:
+    """The keyword parameters a verifier class takes: its config's fields, else its signature's."""
+    config = getattr(target, "Config", None)
+    if isinstance(config, type) and dataclasses.is_dataclass(config):
+        return [f.name for f in dataclasses.fields(config)]
+    return [p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")]
+
+
 def _build(spec: Any, params: dict[str, Any]) -> Verifier:
     if isinstance(spec, str):
         name = spec
@@ -180,9 +189,7 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
         try:
             verifier = target(**params)
         except TypeError as exc:
-            accepted = ", ".join(
-                p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")
-            )
+            accepted = ", ".join(_accepted(target))
             raise VerifierError(f"cannot build verifier {name!r}: {exc}; it accepts: "
                                 f"{accepted or 'no parameters'} (and parser)") from None
         if not getattr(verifier, "name", ""):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from cachetools import LRUCache
 from rapidfuzz import fuzz
@@ -16,7 +17,7 @@ from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import PivotLike
 from pivotrl.verifiers.search_backends import SearchBackend, get_search_backend
-from pivotrl.verifiers.tool_schema import CallCheck, PairResult, ToolSchemaVerifier
+from pivotrl.verifiers.tool_schema import CallCheck, PairResult, ToolSchemaConfig, ToolSchemaVerifier
 from pivotrl.verifiers.verdict import Verdict
 
 EMPTY_RESULTS_QUERY_SIMILARITY = 90
@@ -27,39 +28,44 @@ def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
+@dataclass(frozen=True)
+class SearchOverlapConfig(ToolSchemaConfig):
+    """``k`` results per query, Jaccard ``threshold`` in (0, 1], the search tool and its query
+    argument, the ``engine`` (a registered search backend's name; default: the pivot's
+    ``env["corpus"]``, else ``browse``); other calls are compared as ``tool_schema`` does."""
+
+    kind: ClassVar[str] = "search_overlap"
+    k: int = 5
+    threshold: float = 0.5
+    search_tool: str = "search"
+    query_arg: str = "query"
+    #: a backend object works too, but then the spec cannot rebuild the verifier (spec() says so)
+    engine: str | SearchBackend | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if int(self.k) < 1:
+            raise VerifierError(f"search_overlap k must be at least 1, got {self.k}")
+        if not 0 < float(self.threshold) <= 1:
+            raise VerifierError(f"search_overlap threshold must be within (0, 1], got {self.threshold}")
+        self._set(k=int(self.k), threshold=float(self.threshold))
+
+
 class SearchOverlapVerifier(ToolSchemaVerifier):
     name = "search_overlap"
+    Config = SearchOverlapConfig
+    config: SearchOverlapConfig
     #: top-k URLs remembered per (engine, query): a least-recently-used cache of this many entries
     #: (about 400 bytes each; every env holds its own verifier, so this bounds memory per env)
     results_cache_size = 32_768
 
-    def __init__(self, k: int = 5, threshold: float = 0.5, search_tool: str = "search", query_arg: str = "query",
-                 engine: str | SearchBackend | None = None, **tool_schema_params: Any) -> None:
-        super().__init__(**tool_schema_params)
-        if int(k) < 1:
-            raise VerifierError(f"search_overlap k must be at least 1, got {k}")
-        if not 0 < float(threshold) <= 1:
-            raise VerifierError(f"search_overlap threshold must be within (0, 1], got {threshold}")
-        self.k = int(k)
-        self.threshold = float(threshold)
-        self.search_tool = search_tool
-        self.query_arg = query_arg
-        self._engine_spec = engine
+    def __init__(self, config: SearchOverlapConfig | None = None, **params: Any) -> None:
+        super().__init__(config, **params)
         self._engines: dict[str, SearchBackend] = {}
         self._results: LRUCache[str, tuple[str, ...]] = LRUCache(maxsize=self.results_cache_size)
         self._results_lock = threading.Lock()
-        if isinstance(engine, str):
-            self._engine_for_name(engine)  # fail at construction when the engine is unknown
-
-    def params(self) -> dict[str, Any]:
-        out = {"k": self.k, "threshold": self.threshold, **super().params()}
-        if self.search_tool != "search":
-            out["search_tool"] = self.search_tool
-        if self.query_arg != "query":
-            out["query_arg"] = self.query_arg
-        if isinstance(self._engine_spec, str):
-            out["engine"] = self._engine_spec
-        return out
+        if isinstance(self.config.engine, str):
+            self._engine_for_name(self.config.engine)  # fail at construction when the engine is unknown
 
     def _engine_for_name(self, name: str) -> SearchBackend:
         if name not in self._engines:
@@ -70,7 +76,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         return self._engines[name]
 
     def _engine(self, pivot: PivotLike) -> tuple[str, SearchBackend]:
-        spec = self._engine_spec
+        spec = self.config.engine
         if spec is not None and not isinstance(spec, str):
             return "custom", spec
         name = spec or str((pivot.env or {}).get("corpus") or "browse")
@@ -87,11 +93,11 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
                     found[query] = hit
         missing = sorted(set(queries) - set(found))
         if missing:
-            answers = list(engine.search_urls(missing, self.k))
+            answers = list(engine.search_urls(missing, self.config.k))
             if len(answers) != len(missing):
                 raise VerifierError(f"search_overlap: engine {engine_name!r} returned {len(answers)} result lists for "
                                     f"{len(missing)} queries")
-            fetched = {query: tuple(urls)[: self.k] for query, urls in zip(missing, answers)}
+            fetched = {query: tuple(urls)[: self.config.k] for query, urls in zip(missing, answers)}
             with self._results_lock:
                 for query, urls in fetched.items():
                     self._results[f"{engine_name}\0{query}"] = urls
@@ -99,9 +105,9 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         return [found[q] for q in queries]
 
     def _query(self, check: CallCheck) -> str | None:
-        if check.call.name != self.search_tool or check.canonical is None:
+        if check.call.name != self.config.search_tool or check.canonical is None:
             return None
-        query = check.canonical.get(self.query_arg)
+        query = check.canonical.get(self.config.query_arg)
         return query if isinstance(query, str) else None
 
     def compare_pair(self, ref: CallCheck, cand: CallCheck, pivot: PivotLike) -> PairResult:
@@ -121,10 +127,10 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
             )
             return PairResult(1.0 if matched else 0.01, matched, difference, "" if matched else "search_differs")
         overlap = jaccard(ref_urls, cand_urls)
-        matched = overlap >= self.threshold - 1e-12
+        matched = overlap >= self.config.threshold - 1e-12
         difference = "" if matched else (
-            f"search {cand_query!r} overlaps the reference {ref_query!r} by Jaccard@{self.k} "
-            f"{overlap:.2f} < {self.threshold:g}"
+            f"search {cand_query!r} overlaps the reference {ref_query!r} by Jaccard@{self.config.k} "
+            f"{overlap:.2f} < {self.config.threshold:g}"
         )
         return PairResult(0.01 + 0.98 * overlap if not matched else 1.0, matched, difference,
                           "" if matched else "search_differs")
@@ -132,9 +138,10 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
     def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
         verdict = super()._verify(action, pivot)
         if verdict.equivalent and action.kind == "tool_calls" and any(
-            c.name == self.search_tool for c in action.tool_calls
+            c.name == self.config.search_tool for c in action.tool_calls
         ):
-            return Verdict(verdict.score, True, f"search results overlap (Jaccard@{self.k} >= {self.threshold:g})",
+            return Verdict(verdict.score, True,
+                           f"search results overlap (Jaccard@{self.config.k} >= {self.config.threshold:g})",
                            verdict.details)
         return verdict
 
@@ -145,7 +152,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
             if action.kind != "tool_calls":
                 continue
             schemas = self._state(pivot).schemas
-            checks = [self.check_call(c, schemas) for c in action.tool_calls if c.name == self.search_tool]
+            checks = [self.check_call(c, schemas) for c in action.tool_calls if c.name == self.config.search_tool]
             queries = [q for q in map(self._query, checks) if q is not None]
             if queries:
                 name, engine = self._engine(pivot)

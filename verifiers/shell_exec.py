@@ -16,14 +16,15 @@ import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from pivotrl.errors import SandboxError, VerifierError
 from pivotrl.sandboxes import CheckResult, Limits, StateSpec, Step, get_runtime
 from pivotrl.sandboxes.base import shown
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
+from pivotrl.verifiers.config import VerifierConfig, runtime_field
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.shell_compare import OutputPolicy, first_file_difference, first_line_difference
 from pivotrl.verifiers.verdict import Verdict
@@ -85,6 +86,39 @@ def state_spec(pivot: PivotLike, shell_tools: tuple[str, ...] = SHELL_TOOLS,
     return StateSpec(files=dict(files), setup=tuple(setup), replay=tuple(replay))
 
 
+@dataclass(frozen=True)
+class ShellExecConfig(VerifierConfig):
+    """The parameters of ``shell_exec`` (see ShellExecVerifier)."""
+
+    kind: ClassVar[str] = "shell_exec"
+    sandbox: str = "auto"
+    timeout: float = 10.0
+    output_limit: int = 64 * 1024
+    compare: tuple[str, ...] = ("exit_code", "stdout", "files")
+    line_order: str = "auto"
+    strip_trailing_whitespace: bool = True
+    #: checks at once in the batch path (None: the core count on Docker, 1 on bubblewrap)
+    concurrency: int | None = runtime_field(None)
+    memory_mb: int = 512
+    probe: bool = True
+    max_steps: int = 32
+    time_budget: float = 60.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.compare) - {"exit_code", "stdout", "files"}
+        if unknown or not self.compare:
+            raise VerifierError(f"shell_exec compare takes exit_code, stdout, files; got {list(self.compare)}")
+        if int(self.max_steps) < 1 or not float(self.time_budget) > 0:
+            raise VerifierError(f"shell_exec needs max_steps >= 1 and time_budget > 0; got {self.max_steps}, "
+                                f"{self.time_budget}")
+        if self.line_order not in ("auto", "strict", "ignore"):
+            raise VerifierError(f"line_order must be auto, strict or ignore, got {self.line_order!r}")
+        self._set(timeout=float(self.timeout), output_limit=int(self.output_limit), compare=tuple(self.compare),
+                  strip_trailing_whitespace=bool(self.strip_trailing_whitespace), memory_mb=int(self.memory_mb),
+                  probe=bool(self.probe), max_steps=int(self.max_steps), time_budget=float(self.time_budget),
+                  concurrency=None if self.concurrency is None else int(self.concurrency))
+
+
 class ShellExecVerifier(BaseVerifier):
     """Parameters: ``sandbox`` (auto | docker | bwrap), ``timeout`` and ``output_limit`` per
     command, ``max_steps`` and ``time_budget`` per action (an action with more steps is
@@ -99,59 +133,30 @@ class ShellExecVerifier(BaseVerifier):
     output is kept). A text reference is compared by the kind of turn."""
 
     name = "shell_exec"
+    Config = ShellExecConfig
+    config: ShellExecConfig
 
-    def __init__(self, sandbox: str = "auto", timeout: float = 10.0, output_limit: int = 64 * 1024,
-                 compare: tuple[str, ...] | list[str] = ("exit_code", "stdout", "files"), line_order: str = "auto",
-                 strip_trailing_whitespace: bool = True, concurrency: int | None = None, memory_mb: int = 512,
-                 probe: bool = True, max_steps: int = 32, time_budget: float = 60.0) -> None:
-        unknown = set(compare) - {"exit_code", "stdout", "files"}
-        if unknown or not compare:
-            raise VerifierError(f"shell_exec compare takes exit_code, stdout, files; got {list(compare)}")
-        if int(max_steps) < 1 or not float(time_budget) > 0:
-            raise VerifierError(f"shell_exec needs max_steps >= 1 and time_budget > 0; got {max_steps}, {time_budget}")
-        if line_order not in ("auto", "strict", "ignore"):
-            raise VerifierError(f"line_order must be auto, strict or ignore, got {line_order!r}")
-        self.sandbox = sandbox
-        self.compare = tuple(compare)
-        self.probe = bool(probe)
-        self.policy = OutputPolicy(strip_trailing_whitespace, line_order)
-        self.max_steps, self.time_budget = int(max_steps), float(time_budget)
-        self.limits = Limits(timeout=float(timeout), output_limit=int(output_limit),
-                             memory_bytes=int(memory_mb) * 1024 * 1024, time_budget=self.time_budget)
-        self._timeout, self._output_limit, self._memory_mb = float(timeout), int(output_limit), int(memory_mb)
+    def __init__(self, config: ShellExecConfig | None = None, **params: Any) -> None:
+        c = self.config = ShellExecConfig.of(config, params)
+        self.policy = OutputPolicy(c.strip_trailing_whitespace, c.line_order)
+        self.limits = Limits(timeout=c.timeout, output_limit=c.output_limit, memory_bytes=c.memory_mb * 1024 * 1024,
+                             time_budget=c.time_budget)
         try:
-            self.runtime = get_runtime(sandbox)  # fails here, at construction, when no backend works
+            self.runtime = get_runtime(c.sandbox)  # fails here, at construction, when no backend works
         except SandboxError as exc:
             raise VerifierError(f"shell_exec needs a sandbox: {exc}") from None
         self.runtime.acquire()
         self._closed = False
+        concurrency = c.concurrency
         if concurrency is None:
             # Measured on 2 cores (benchmarks/sandbox_throughput): Docker checks scale to the
             # core count; bubblewrap checks run fastest one at a time.
             concurrency = (os.cpu_count() or 2) if self.runtime.choice.name == "docker" else 1
-        self.concurrency = max(1, int(concurrency))
+        self.concurrency = max(1, concurrency)  # the resolved count (the config keeps None: per backend)
         self._references: dict[tuple[str, str], CheckResult] = {}
         self._ref_lock = threading.Lock()
         self.stats = {"checks": 0, "sandbox_failures": 0}
         self._cancelled = threading.Event()  # set by Ctrl-C in a batch: no new checks start
-
-    def params(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.sandbox != "auto":
-            out["sandbox"] = self.sandbox
-        if self._timeout != 10.0:
-            out["timeout"] = self._timeout
-        if self.compare != ("exit_code", "stdout", "files"):
-            out["compare"] = list(self.compare)
-        if self.policy.line_order != "auto":
-            out["line_order"] = self.policy.line_order
-        if not self.probe:
-            out["probe"] = False
-        if self.max_steps != 32:
-            out["max_steps"] = self.max_steps
-        if self.time_budget != 60.0:
-            out["time_budget"] = self.time_budget
-        return out
 
     def close(self) -> None:
         """Give back this verifier's share of the sandbox runtime; when no verifier or env of
@@ -167,7 +172,7 @@ class ShellExecVerifier(BaseVerifier):
     def _limits_for(self, ref_steps: list[Step]) -> Limits:
         """The action's limits: the configured budget, or what the reference itself may need."""
         need = len(ref_steps) * self.limits.timeout
-        return self.limits if need <= self.time_budget else replace(self.limits, time_budget=need)
+        return self.limits if need <= self.config.time_budget else replace(self.limits, time_budget=need)
 
     def _run(self, spec: StateSpec, steps: list[Step], limits: Limits | None = None) -> CheckResult:
         limits = limits or self.limits
@@ -214,13 +219,13 @@ class ShellExecVerifier(BaseVerifier):
         ref_steps = action_steps(reference)
         if isinstance(ref_steps, str):
             raise VerifierError(f"pivot {pivot.id!r}: the reference cannot be executed: {ref_steps}")
-        allowed = max(self.max_steps, len(ref_steps))
+        allowed = max(self.config.max_steps, len(ref_steps))
         if len(steps) > allowed:
             return Verdict.reject(f"the action has {len(steps)} steps; at most {allowed} are run (max_steps)",
                                   steps=len(steps), max_steps=allowed)
         spec = state_spec(pivot)
         verdict = self._run_both(pivot, spec, ref_steps, steps, "")
-        if not verdict.equivalent or not self.probe or verdict.details.get("sandbox_failure"):
+        if not verdict.equivalent or not self.config.probe or verdict.details.get("sandbox_failure"):
             return verdict
         probe_spec = StateSpec(files=spec.files, setup=spec.setup, replay=(*spec.replay, Step.shell(PROBE_SCRIPT)))
         on_probe = self._run_both(pivot, probe_spec, ref_steps, steps, " on the probe state")
@@ -267,22 +272,22 @@ class ShellExecVerifier(BaseVerifier):
             return Verdict.reject(f"the action used its whole time budget ({limits.budget(len(steps)):g}s) after "
                                   f"{len(got.results)} of {len(steps)} steps", **details)
         difference = None
-        if "exit_code" in self.compare:
+        if "exit_code" in self.config.compare:
             ref_codes, codes = [r.exit_code for r in ref.results], [r.exit_code for r in got.results]
             if ref_codes[-1:] != codes[-1:]:
                 difference = f"exit status {codes[-1] if codes else None}, expected {ref_codes[-1] if ref_codes else None}"
-        if difference is None and "stdout" in self.compare:
+        if difference is None and "stdout" in self.config.compare:
             expected = self.policy.normalize(_effect_stdout(ref, ref_steps), commands)
             output = self.policy.normalize(_effect_stdout(got, steps), commands)
             if expected != output:
                 difference = first_line_difference(expected, output)
-        if difference is None and "files" in self.compare and ref.digest != got.digest:
+        if difference is None and "files" in self.config.compare and ref.digest != got.digest:
             difference = first_file_difference(ref.files, got.files)
         if difference is not None:
             difference = _safe(difference)
             details["first_difference"] = difference
             return Verdict.reject(difference, **details)
-        return Verdict.accept("same effects: " + ", ".join(self.compare), **details)
+        return Verdict.accept("same effects: " + ", ".join(self.config.compare), **details)
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         if len(actions) <= 1 or self.concurrency == 1:

@@ -11,11 +11,13 @@ explanation fields never decide.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike
+from pivotrl.verifiers.config import VerifierConfig
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.terminus_doc import (
     SCHEMAS,
@@ -84,41 +86,48 @@ def _short(part: Typed | str) -> str:
     return repr(value if len(value) <= 100 else value[:97] + "...")
 
 
-class TerminusVerifier(BaseVerifier):
-    """Parameters: ``judge`` (None, or the parameters of an ``llm_judge``: ``base_url``,
-    ``model``, ``on_failure``... used only when the keystrokes differ), ``harness`` (terminus_1 |
+@dataclass(frozen=True)
+class TerminusConfig(VerifierConfig):
+    """``judge``: None, or the parameters of an ``llm_judge`` (``base_url``, ``model``,
+    ``on_failure``...) used only when the keystrokes differ; ``harness`` (terminus_1 |
     terminus_2; default: the reference's own)."""
 
+    kind: ClassVar[str] = "terminus"
+    judge: dict[str, Any] | None = None
+    harness: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.harness is not None and self.harness not in SCHEMAS:
+            raise VerifierError(f"terminus harness must be one of {', '.join(SCHEMAS)}, got {self.harness!r}")
+        if self.judge is not None and not isinstance(self.judge, Mapping):
+            raise VerifierError(f"terminus judge must be the parameters of an llm_judge (a dict), got {self.judge!r:.80}")
+        if self.judge is not None:
+            self._set(judge=dict(self.judge))
+
+
+class TerminusVerifier(BaseVerifier):
+    """See TerminusConfig for the parameters."""
+
     name = "terminus"
+    Config = TerminusConfig
+    config: TerminusConfig
     # JSON replies are the answer itself, never a tool call in bare-JSON syntax
     parser_config = ParserConfig(parse_text_tool_calls=False)
 
-    def __init__(self, judge: Mapping[str, Any] | None = None, harness: str | None = None) -> None:
-        if harness is not None and harness not in SCHEMAS:
-            raise VerifierError(f"terminus harness must be one of {', '.join(SCHEMAS)}, got {harness!r}")
-        if judge is not None and not isinstance(judge, Mapping):
-            raise VerifierError(f"terminus judge must be the parameters of an llm_judge (a dict), got {judge!r:.80}")
-        self.harness = harness
-        self._judge_params = dict(judge) if judge is not None else None
-        self.judge = None
-        if self._judge_params is not None:
+    def __init__(self, config: TerminusConfig | None = None, **params: Any) -> None:
+        self.config = TerminusConfig.of(config, params)
+        self.judge = None  # the built judge (``config.judge`` holds its parameters)
+        if self.config.judge is not None:
             from pivotrl.verifiers.llm_judge import LLMJudgeVerifier
 
-            params = {"template": {"system": JUDGE_SYSTEM, "user": JUDGE_USER}, "max_tokens": 256,
-                      **self._judge_params}
-            self.judge = LLMJudgeVerifier(**params)
-
-    def params(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self._judge_params is not None:
-            out["judge"] = dict(self._judge_params)
-        if self.harness is not None:
-            out["harness"] = self.harness
-        return out
+            self.judge = LLMJudgeVerifier(**{"template": {"system": JUDGE_SYSTEM, "user": JUDGE_USER},
+                                             "max_tokens": 256, **self.config.judge})
+            if self.config.judge.get("model") is None:  # named by the environment: recorded, as llm_judge does
+                self.config = replace(self.config, judge={**self.config.judge, "model": self.judge.config.model})
 
     def _reference(self, pivot: PivotLike) -> TerminusAnswer:
         reference = parse_action(pivot.reference, _REFERENCE_PARSER)
-        harness = self.harness or (getattr(pivot, "meta", None) or {}).get("harness")
+        harness = self.config.harness or (getattr(pivot, "meta", None) or {}).get("harness")
         parsed = parse_answer(reference.text, harness if harness in SCHEMAS else None) \
             if reference.kind == "text" else "the reference is not a text reply"
         if isinstance(parsed, str):

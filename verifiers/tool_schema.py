@@ -9,10 +9,9 @@ order of calls never matters and a near-duplicate cannot steal another call's pa
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -22,6 +21,7 @@ from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action, ToolCall
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, _IdentityCache, reference_action, tool_index
 from pivotrl.verifiers.call_diff import difference_kind, normalisations
+from pivotrl.verifiers.config import VerifierConfig
 from pivotrl.verifiers.pivot_schemas import Finding, FitCache, PivotSchemas, build_pivot_schemas
 from pivotrl.verifiers.schema_canon import (
     Canonicalizer,
@@ -62,6 +62,39 @@ class _PivotState:
     reference_checks: list[CallCheck]
 
 
+@dataclass(frozen=True)
+class ToolSchemaConfig(VerifierConfig):
+    """The parameters of ``tool_schema`` (see ToolSchemaVerifier)."""
+
+    kind: ClassVar[str] = "tool_schema"
+    mode: ScoreMode = "binary"
+    case_sensitive: bool = False
+    collapse_whitespace: bool = True
+    strip_punctuation: bool = False
+    unicode_form: str | None = "NFC"
+    enum_case_sensitive: bool = True
+    format_case_sensitive: bool = True
+    identifier_case_sensitive: bool = True
+    rel_tol: float = 1e-9
+    abs_tol: float = 0.0
+    text_match: TextMatch = "kind"
+    text_threshold: float = 85.0
+    prose_defaults: bool = True
+    relax_schema: bool = True
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("binary", "fractional", "f1"):
+            raise VerifierError(f"tool_schema mode must be binary, fractional or f1, got {self.mode!r}")
+        if self.text_match not in ("kind", "exact", "fuzzy"):
+            raise VerifierError(f"tool_schema text_match must be kind, exact or fuzzy, got {self.text_match!r}")
+        if self.unicode_form not in (None, "NFC", "NFKC", "NFD", "NFKD"):
+            raise VerifierError(f"unicode_form must be NFC, NFKC, NFD, NFKD or None, got {self.unicode_form!r}")
+        flags = ("case_sensitive", "collapse_whitespace", "strip_punctuation", "enum_case_sensitive",
+                 "format_case_sensitive", "identifier_case_sensitive", "prose_defaults", "relax_schema")
+        self._set(**{f: bool(getattr(self, f)) for f in flags},
+                  **{f: float(getattr(self, f)) for f in ("rel_tol", "abs_tol", "text_threshold")})
+
+
 class ToolSchemaVerifier(BaseVerifier):
     """Schema-aware comparison of tool calls.
 
@@ -80,57 +113,17 @@ class ToolSchemaVerifier(BaseVerifier):
     """
 
     name = "tool_schema"
+    Config: ClassVar[type[VerifierConfig]] = ToolSchemaConfig
+    config: ToolSchemaConfig
 
-    def __init__(
-        self,
-        mode: ScoreMode = "binary",
-        case_sensitive: bool = False,
-        collapse_whitespace: bool = True,
-        strip_punctuation: bool = False,
-        unicode_form: str | None = "NFC",
-        enum_case_sensitive: bool = True,
-        format_case_sensitive: bool = True,
-        identifier_case_sensitive: bool = True,
-        rel_tol: float = 1e-9,
-        abs_tol: float = 0.0,
-        text_match: TextMatch = "kind",
-        text_threshold: float = 85.0,
-        prose_defaults: bool = True,
-        relax_schema: bool = True,
-    ) -> None:
-        if mode not in ("binary", "fractional", "f1"):
-            raise VerifierError(f"tool_schema mode must be binary, fractional or f1, got {mode!r}")
-        if text_match not in ("kind", "exact", "fuzzy"):
-            raise VerifierError(f"tool_schema text_match must be kind, exact or fuzzy, got {text_match!r}")
-        if unicode_form not in (None, "NFC", "NFKC", "NFD", "NFKD"):
-            raise VerifierError(f"unicode_form must be NFC, NFKC, NFD, NFKD or None, got {unicode_form!r}")
-        self.mode: ScoreMode = mode
-        self.text_match: TextMatch = text_match
-        self.text_threshold = float(text_threshold)
-        self.strings = StringPolicy(bool(case_sensitive), bool(collapse_whitespace), bool(strip_punctuation),
-                                    unicode_form, bool(enum_case_sensitive), bool(format_case_sensitive),
-                                    bool(identifier_case_sensitive))
-        self.numbers = NumberPolicy(float(rel_tol), float(abs_tol))
-        self.prose_defaults = bool(prose_defaults)
-        self.relax_schema = bool(relax_schema)
-        self.canon = Canonicalizer(self.strings, self.numbers, self.prose_defaults)
+    def __init__(self, config: ToolSchemaConfig | None = None, **params: Any) -> None:
+        c = self.config = self.Config.of(config, params)  # type: ignore[assignment]
+        self.strings = StringPolicy(c.case_sensitive, c.collapse_whitespace, c.strip_punctuation, c.unicode_form,
+                                    c.enum_case_sensitive, c.format_case_sensitive, c.identifier_case_sensitive)
+        self.numbers = NumberPolicy(c.rel_tol, c.abs_tol)
+        self.canon = Canonicalizer(self.strings, self.numbers, c.prose_defaults)
         self._fits = FitCache()
         self._pivots = _IdentityCache()
-
-    def params(self) -> dict[str, Any]:
-        current = {
-            "mode": self.mode, "case_sensitive": self.strings.case_sensitive,
-            "collapse_whitespace": self.strings.collapse_whitespace,
-            "strip_punctuation": self.strings.strip_punctuation, "unicode_form": self.strings.unicode_form,
-            "enum_case_sensitive": self.strings.enum_case_sensitive,
-            "format_case_sensitive": self.strings.format_case_sensitive,
-            "identifier_case_sensitive": self.strings.identifier_case_sensitive,
-            "rel_tol": self.numbers.rel_tol, "abs_tol": self.numbers.abs_tol, "text_match": self.text_match,
-            "text_threshold": self.text_threshold, "prose_defaults": self.prose_defaults,
-            "relax_schema": self.relax_schema,
-        }
-        defaults = {n: p.default for n, p in inspect.signature(ToolSchemaVerifier.__init__).parameters.items()}
-        return {n: v for n, v in current.items() if v != defaults[n]}
 
     # -- the schemas of a pivot ---------------------------------------------------------
     def _state(self, pivot: PivotLike) -> _PivotState:
@@ -139,11 +132,11 @@ class ToolSchemaVerifier(BaseVerifier):
     def _build_state(self, pivot: PivotLike) -> _PivotState:
         reference = reference_action(pivot)
         calls = reference.tool_calls if reference.kind == "tool_calls" else ()
-        schemas = build_pivot_schemas(tool_index(pivot), calls, self.canon.strict_arguments, self.relax_schema,
-                                      self._fits)
+        schemas = build_pivot_schemas(tool_index(pivot), calls, self.canon.strict_arguments,
+                                      self.config.relax_schema, self._fits)
         checks = [self.check_call(c, schemas) for c in calls]
         broken = [c for c in checks if c.problem]
-        if broken and self.relax_schema:
+        if broken and self.config.relax_schema:
             raise VerifierError(f"pivot {pivot.id!r}: its reference still fails its relaxed schema: "
                                 f"{broken[0].problem} (a tool_schema bug; please report it)")
         return _PivotState(schemas, reference, checks)
@@ -201,18 +194,19 @@ class ToolSchemaVerifier(BaseVerifier):
                 "the reference replies in text; the action calls tools",
                 expected=reference.describe(), got=action.describe(), failure_kind="calls_instead_of_text",
             )
-        if self.text_match == "kind":
+        if self.config.text_match == "kind":
             return Verdict.accept("both reply in text (text_match='kind' compares the kind of turn only)")
         ref_text, cand_text = self.strings.apply(reference.text), self.strings.apply(action.text)
-        if self.text_match == "exact":
+        if self.config.text_match == "exact":
             if ref_text == cand_text:
                 return Verdict.accept("same text reply")
             return Verdict.reject("text reply differs", expected=reference.describe(), got=action.describe(),
                                   failure_kind="text_differs")
         similarity = fuzz.token_set_ratio(ref_text, cand_text)
-        if similarity >= self.text_threshold:
-            return Verdict.accept(f"text reply similar ({similarity:.0f} >= {self.text_threshold:g})", similarity=similarity)
-        return Verdict.reject(f"text reply too different ({similarity:.0f} < {self.text_threshold:g})",
+        if similarity >= self.config.text_threshold:
+            return Verdict.accept(f"text reply similar ({similarity:.0f} >= {self.config.text_threshold:g})",
+                                  similarity=similarity)
+        return Verdict.reject(f"text reply too different ({similarity:.0f} < {self.config.text_threshold:g})",
                               similarity=similarity, expected=reference.describe(), got=action.describe(),
                               failure_kind="text_differs")
 
@@ -245,15 +239,15 @@ class ToolSchemaVerifier(BaseVerifier):
         unmatched_refs = [i for i in range(n_ref) if i not in {m[0] for m in matched}]
         extra = [j for j in range(n_cand) if j not in set(cols)]
         m = len(matched)
-        if self.mode == "binary":
+        if self.config.mode == "binary":
             score = float(m == n_ref == n_cand)
-        elif self.mode == "fractional":
+        elif self.config.mode == "fractional":
             score = m / max(n_ref, n_cand, 1)
         else:
             score = 2 * m / (n_ref + n_cand) if n_ref + n_cand else 1.0
         equivalent = m == n_ref == n_cand
         details: dict[str, Any] = {
-            "matched": m, "reference_calls": n_ref, "action_calls": n_cand, "mode": self.mode,
+            "matched": m, "reference_calls": n_ref, "action_calls": n_cand, "mode": self.config.mode,
         }
         problems = [c for c in cands if c.problem]
         if problems:
@@ -265,7 +259,7 @@ class ToolSchemaVerifier(BaseVerifier):
             if forms:
                 details["normalised"] = forms
             relaxed = sorted({r.constraint for r in self._state(pivot).schemas.findings() if r.kind == "relaxed"}
-                             ) if self.relax_schema else []
+                             ) if self.config.relax_schema else []
             if relaxed:
                 details["schema_relaxed"] = relaxed
             return Verdict(score, True, f"same {what} after schema canonicalisation", details)

@@ -146,16 +146,19 @@ def _write_records(path: Path, records: list[Any]) -> None:
 def rescore(profiled: list[Any], spec: dict[str, Any]) -> list[Any]:
     """The same K sampled actions scored by another verifier (the strict-reward arm is profiled
     on the very samples the functional verifier saw)."""
-    from pivotrl.pivot_envs.profile import VerifierPool, reward_stats
+    from pivotrl.pivot_envs.profile import reward_stats, score_actions
     from pivotrl.pivot_envs.records import Pivot
+    from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 
     pool = VerifierPool()
+    chosen = VerifierSpec.from_any(spec)
+    recorded = pool.spec_of(chosen).to_dict()
     out = []
     for pivot in profiled:
         actions = pivot.stats["actions"]
-        scored = pool.score(spec, pivot, [a if a is not None else "" for a in actions])
+        scored = score_actions(pool, chosen, pivot, [a if a is not None else "" for a in actions])
         stats = {**reward_stats(scored, len(actions)), "actions": actions}
-        out.append(Pivot.from_dict({**pivot.to_dict(), "verifier": pool.spec_of(spec), "stats": stats}))
+        out.append(Pivot.from_dict({**pivot.to_dict(), "verifier": recorded, "stats": stats}))
     return out
 
 

@@ -152,3 +152,61 @@ def test_mutating_the_observation_does_not_change_the_pivot():
     obs["messages"][0]["content"] = "changed"
     again, _ = env.reset(options={"pivot_id": "a"})
     assert again["messages"] == PIVOTS[0].messages
+
+
+def _coerced_booking() -> str:
+    """Equal to the booking reference under tool_schema ("2" is 2 by the schema), not under exact."""
+    return ('<tool_call>{"name": "book_flight", "arguments": {"destination": "Rome", "origin": "Paris", '
+            '"passengers": "2"}}</tool_call>')
+
+
+def test_each_pivot_of_a_mixed_file_is_scored_by_its_own_verifier(tmp_path):
+    from tests.verifiers.test_terminus_doc import answer
+
+    booking = call("book_flight", origin="Paris", destination="Rome", passengers=2)
+    terminus_ref = answer("terminus_2", "cd /app\n", "pytest -x\n")
+    pivots = [replace(make_pivot(booking, pivot_id="strict"), verifier={"name": "exact", "params": {}}),
+              replace(make_pivot(booking, pivot_id="lenient"), verifier={"name": "tool_schema", "params": {}}),
+              make_pivot(text=terminus_ref, pivot_id="terminus")]  # records none: a Terminus answer -> terminus
+    path = tmp_path / "mixed.jsonl"
+    write_jsonl(pivots, path)
+    env = gym.make("pivot/tool-v0", pivots=str(path))
+    rewards = {}
+    for pivot_id, action in (("strict", _coerced_booking()), ("lenient", _coerced_booking()),
+                             ("terminus", terminus_ref), ("terminus", answer("terminus_2", "cd /tmp\n", "pytest -x\n"))):
+        env.reset(options={"pivot_id": pivot_id})
+        _, reward, _, _, info = env.step(action)
+        rewards.setdefault(pivot_id, []).append(reward)
+        assert env.unwrapped.verifier.name == {"strict": "exact", "lenient": "tool_schema",
+                                               "terminus": "terminus"}[pivot_id], info["verdict"].reason
+    # with pivots[0]'s verifier for all, "lenient" scored 0; tool_schema's "any text reply" accepted any answer
+    assert rewards == {"strict": [0.0], "lenient": [1.0], "terminus": [1.0, 0.0]}
+
+
+def test_pivots_sharing_a_spec_share_one_built_verifier():
+    alias = replace(make_pivot(text="Hi", pivot_id="d"), verifier={"name": "tool_schema", "params": {"parser": "auto"}})
+    env = PivotEnv([*PIVOTS, alias])
+    assert len({id(env.verifier_of(p)) for p in env.pivots}) == 1
+
+
+@pytest.mark.integration
+def test_a_file_mixing_tool_and_terminal_pivots_runs_the_terminal_one_in_a_sandbox(tmp_path):
+    from tests.sandboxes.conftest import bash, require_backend, shell_pivot
+
+    require_backend("docker")
+    tool = replace(make_pivot(call("book_flight", origin="Paris", destination="Rome", passengers=2), pivot_id="tool"),
+                   verifier={"name": "tool_schema", "params": {}})
+    terminal = shell_pivot("grep -c a data.txt", pivot_id="terminal")  # records none: the terminal domain's
+    path = tmp_path / "mixed.jsonl"
+    write_jsonl([tool, terminal], path)
+    env = gym.make("pivot/tool-v0", pivots=str(path))
+    try:
+        env.reset(options={"pivot_id": "terminal"})
+        assert env.unwrapped.verifier.name == "shell_exec"
+        _, reward, _, _, info = env.step(bash("grep a data.txt | wc -l"))  # another command, the same effects
+        assert reward == 1.0, info["verdict"].reason
+        env.reset(options={"pivot_id": "tool"})
+        _, reward, _, _, info = env.step(_coerced_booking())
+        assert reward == 1.0 and env.unwrapped.verifier.name == "tool_schema", info["verdict"].reason
+    finally:
+        env.close()

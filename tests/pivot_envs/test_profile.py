@@ -223,3 +223,20 @@ def test_prompts_over_the_context_are_left_out_without_stopping_the_run(candidat
     assert len(long) > 2 and summary.unprofiled == len(long)
     assert {r["id"] for r in _lines(out)} == {c.id for c in candidates if len(c.messages) <= 4}
     assert any("context is 512" in reason for reason in summary.unprofiled_reasons)
+
+
+def test_records_carry_every_parameter_and_the_env_rebuilds_that_verifier(candidates, tmp_path):
+    import warnings
+
+    from pivotrl.pivot_envs import PivotEnv
+
+    out = tmp_path / "profiled.jsonl"
+    chosen = {"name": "fuzzy", "params": {"threshold": 80, "case_sensitive": True}}
+    profile(candidates[:4], ReplayPolicy(), out, ProfileConfig(k=2, sampling=SamplingParams(seed=1), verifier=chosen))
+    records = load_profiled(out)
+    assert {json.dumps(r.verifier, sort_keys=True) for r in records} == {
+        json.dumps({"name": "fuzzy", "params": {"threshold": 80.0, "case_sensitive": True}}, sort_keys=True)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recorded verifier, rebuilt: nothing differs
+        env = PivotEnv(records, verifier=chosen)
+    assert env.verifier.config.case_sensitive is True and env.verifier.config.threshold == 80.0

@@ -34,6 +34,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from pivotrl.errors import DataError
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies.chat import render_prompt
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
@@ -136,7 +137,7 @@ _by_spec: dict[str, PivotScorer] = {}
 
 def _shared_scorer(pivot: Pivot) -> PivotScorer:
     """One scorer (so one built verifier) per verifier spec, shared by every embedded pivot."""
-    key = json.dumps(verifier_spec(pivot), sort_keys=True)
+    key = verifier_for(pivot).key()
     with _lock:
         scorer = _by_spec.get(key)
     if scorer is None:
