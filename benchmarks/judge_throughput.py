@@ -15,15 +15,13 @@ import time
 from pathlib import Path
 
 from pivotrl.benchmarks.common import Result, report
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import shipped_pivots
 from pivotrl.verifiers import get_verifier
 
 
 def workload(n: int, seed: int = 0) -> tuple[list[str], list]:
     """Text-reply pivots of the tool domain, each with another pivot's reply as candidate."""
-    pivots = [p for p in extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    pivots = [p for p in shipped_pivots("tool")
               if not p.reference.get("tool_calls")]
     rng = random.Random(seed)
     chosen = [rng.choice(pivots) for _ in range(n)]

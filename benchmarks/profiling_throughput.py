@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 from pivotrl.benchmarks.common import Result, report
-from pivotrl.pivot_envs.domains import DOMAINS, data_path, verifier_for
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import shipped_pivots
+from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies import SamplingParams, get_policy
 from pivotrl.pivot_envs.profile import ProfileConfig, profile
 from pivotrl.pivot_envs.records import Pivot
@@ -35,7 +34,7 @@ from pivotrl.verifiers.spec import VerifierPool
 
 def workload(n: int) -> list[Pivot]:
     """The ``n`` tool candidates with the shortest conversations, in file order."""
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    pivots = shipped_pivots("tool")
     chosen = {p.id for p in sorted(pivots, key=lambda p: len(json.dumps(p.messages)))[:n]}
     return [p for p in pivots if p.id in chosen]
 

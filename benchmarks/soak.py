@@ -31,9 +31,8 @@ import gymnasium as gym
 
 import pivotrl  # noqa: F401 - registers the pivot/* ids
 from pivotrl.benchmarks.common import Result, report
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import shipped_pivots
+from pivotrl.pivot_envs.domains import data_path
 from pivotrl.pivot_envs.perturb import perturb_reference
 
 RSS_GOAL_MB = 50.0
@@ -128,7 +127,7 @@ def browse_soak(steps: int, seed: int = 0) -> Phase:
 
 def _tool_cases() -> tuple[list[Any], list[tuple[str, Any, float]]]:
     """Shared pivots and (pivot id, action, expected reward) measured on one thread."""
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    pivots = shipped_pivots("tool")
     env = gym.make("pivot/tool-v0", pivots=pivots)
     cases = []
     for k, pivot in enumerate(pivots):

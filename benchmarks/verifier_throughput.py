@@ -19,9 +19,7 @@ import random
 import jsonschema
 
 from pivotrl.benchmarks.common import Result, median_seconds, report
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import shipped_pivots
 from pivotrl.pivot_envs.perturb import perturb_reference
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers import get_verifier
@@ -36,8 +34,7 @@ def workload(samples_per_pivot: int, domains: tuple[str, ...] = ("tool", "browse
     rng = random.Random(seed)
     actions, owners = [], []
     for domain in domains:
-        trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
-        pivots = [p for p in extract_candidates(trajectories) if p.reference.get("tool_calls") or not tool_calls_only]
+        pivots = [p for p in shipped_pivots(domain) if p.reference.get("tool_calls") or not tool_calls_only]
         for pivot in pivots:
             for k in range(samples_per_pivot):
                 draw = rng.random()

@@ -1,51 +1,44 @@
-"""Per-domain defaults (the verifier a domain's pivots are scored by, its shipped data) and
-``verifier_for``: the one place that says which verifier scores a pivot."""
+"""Per-domain defaults (the verifier a domain's pivots are scored by, its data file) and
+``verifier_for``: the one place that says which verifier scores a pivot.
+
+The domains themselves are registered in ``pivotrl.domain_registry`` (re-exported here), so
+that ``import pivotrl`` can register their env ids without importing this package.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pivotrl.domain_registry import (
+    DOMAINS,
+    DomainSpec,
+    get_domain,
+    list_domains,
+    register_domain,
+    unregister_domain,
+)
 from pivotrl.verifiers.spec import VerifierSpec
 
 if TYPE_CHECKING:
     from pivotrl.pivot_envs.records import Pivot
 
 
-@dataclass(frozen=True)
-class DomainSpec:
-    name: str
-    verifier: dict[str, Any]
-    data: str  # shipped trajectories, relative to pivot_envs/data
-    description: str
-    parser: dict[str, Any] = field(default_factory=dict)
-
-
-DOMAINS: dict[str, DomainSpec] = {
-    "tool": DomainSpec(
-        "tool", {"name": "tool_schema", "params": {}}, "tool/trajectories.jsonl",
-        "conversational tool use (customer service, calendars, orders) with JSON-schema tools",
-    ),
-    "browse": DomainSpec(
-        "browse", {"name": "search_overlap", "params": {}}, "browse/trajectories.jsonl",
-        "search and open pages over a shipped local corpus (BM25)",
-    ),
-    "terminal": DomainSpec(
-        "terminal", {"name": "shell_exec", "params": {}}, "terminal/trajectories.jsonl",
-        "bash tasks over files, logs, CSVs, archives and small scripts, executed in a sandbox",
-    ),
-    "swe": DomainSpec(
-        "swe", {"name": "shell_exec", "params": {}}, "swe/trajectories.jsonl",
-        "small Python repositories: inspect, edit (str_replace_editor) and test, executed in a sandbox",
-    ),
-}
+__all__ = ["DOMAINS", "TERMINUS_VERIFIER", "DomainSpec", "data_file", "data_path", "default_verifier", "get_domain",
+           "list_domains", "register_domain", "terminus_harness", "unregister_domain", "verifier_for"]
 
 
 def data_path(relative: str) -> Path:
     """Path of a file shipped in pivot_envs/data."""
     return Path(str(resources.files("pivotrl.pivot_envs").joinpath("data", relative)))
+
+
+def data_file(domain: str) -> Path:
+    """The trajectory file of a registered domain: its ``data``, read relative to the shipped
+    data unless it is absolute (a domain registered by a user or a test)."""
+    data = Path(get_domain(domain).data)
+    return data if data.is_absolute() else data_path(str(data))
 
 
 TERMINUS_VERIFIER: dict[str, Any] = {"name": "terminus", "params": {}}
@@ -68,8 +61,7 @@ def default_verifier(domain: str, reference: Any = None) -> dict[str, Any]:
     ``terminus`` in any domain, never as "any text reply"."""
     if reference is not None and terminus_harness(reference):
         return dict(TERMINUS_VERIFIER)
-    spec = DOMAINS.get(domain)
-    return dict(spec.verifier) if spec else {"name": "tool_schema", "params": {}}
+    return dict(get_domain(domain).verifier) if domain in DOMAINS else {"name": "tool_schema", "params": {}}
 
 
 def verifier_for(pivot: Pivot, override: Any = None, parser: str | None = None) -> VerifierSpec:

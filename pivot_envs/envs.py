@@ -18,11 +18,11 @@ import numpy as np
 from gymnasium import spaces
 
 from pivotrl.errors import DataError, PivotRLError, VerifierError
-from pivotrl.pivot_envs.domains import DOMAINS, data_path, verifier_for
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_pivots, load_trajectories
+from pivotrl.pivot_envs.domains import get_domain, verifier_for
+from pivotrl.pivot_envs.io import load_pivots
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.render import render_ansi
+from pivotrl.pivot_envs.shipped import shipped_pivots
 from pivotrl.pivot_envs.spaces import AgentAction, JSONList, encode_json
 from pivotrl.verifiers import Verifier, get_verifier
 from pivotrl.verifiers.base import BaseVerifier
@@ -174,14 +174,13 @@ def _with_parser(verifier: Verifier, parser: str | None) -> Verifier:
     return verifier.with_parser(parser)
 
 
-def _shipped_pivots(domain: str) -> list[Pivot]:
-    return extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
-
-
-def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, verifier: Any,
-          parser: str | None = None, render_mode: str | None = None) -> PivotEnv:
+def make_env(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot | dict[str, Any]] | None = None,
+             verifier: Any = None, parser: str | None = None, render_mode: str | None = None) -> PivotEnv:
+    """The one factory behind every ``pivot/*`` id (Gymnasium passes ``domain`` from the id's
+    ``kwargs``): ``pivots`` is a file, a list of records, or None for the domain's shipped ones."""
+    get_domain(domain)  # an unknown domain fails here, listing the registered ones
     if pivots is None:
-        loaded = _shipped_pivots(domain)
+        loaded = shipped_pivots(domain)
     elif isinstance(pivots, (str, os.PathLike)):
         loaded = load_pivots(pivots, domain=domain)
     else:
@@ -192,22 +191,22 @@ def _make(domain: str, pivots: str | os.PathLike[str] | Sequence[Pivot] | None, 
 def make_tool_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
                   render_mode: str | None = None) -> PivotEnv:
     """``pivot/tool-v0``: conversational tool use, scored by ``tool_schema``."""
-    return _make("tool", pivots, verifier, parser, render_mode)
+    return make_env("tool", pivots, verifier, parser, render_mode)
 
 
 def make_browse_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
                     render_mode: str | None = None) -> PivotEnv:
     """``pivot/browse-v0``: search and open pages, scored by ``search_overlap``."""
-    return _make("browse", pivots, verifier, parser, render_mode)
+    return make_env("browse", pivots, verifier, parser, render_mode)
 
 
 def make_terminal_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
                       render_mode: str | None = None) -> PivotEnv:
     """``pivot/terminal-v0``: bash tasks, scored by ``shell_exec`` in a sandbox."""
-    return _make("terminal", pivots, verifier, parser, render_mode)
+    return make_env("terminal", pivots, verifier, parser, render_mode)
 
 
 def make_swe_env(pivots: Any = None, verifier: Any = None, parser: str | None = None,
                  render_mode: str | None = None) -> PivotEnv:
     """``pivot/swe-v0``: repository edits and tests, scored by ``shell_exec`` in a sandbox."""
-    return _make("swe", pivots, verifier, parser, render_mode)
+    return make_env("swe", pivots, verifier, parser, render_mode)

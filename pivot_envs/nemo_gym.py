@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from pivotrl.errors import DataError
-from pivotrl.pivot_envs.domains import TERMINUS_VERIFIER, terminus_harness
+from pivotrl.pivot_envs.domains import TERMINUS_VERIFIER, get_domain, list_domains, terminus_harness
 from pivotrl.pivot_envs.records import Pivot, normalize_messages, normalize_tools
 
 _TEXT_PART_TYPES = {"input_text", "output_text", "text", "summary_text", "reasoning_text"}
@@ -240,12 +240,13 @@ def _read_pivot_fields(row: Mapping[str, Any], reference: dict[str, Any], answer
 
 
 def _guess_domain(row: Mapping[str, Any], reference: Mapping[str, Any]) -> str:
+    """The first domain, in name order, one of whose ``nemo_agents`` fragments the row's agent
+    or metadata contains; else ``terminal`` for a Terminus-harness reference; else ``tool``."""
     agent = json.dumps(row.get("agent_ref") or {}) + json.dumps(row.get("metadata") or {})
-    if "swe" in agent:
-        return "swe"
-    if "terminus" in agent or "terminal" in agent or terminus_harness(reference):
-        return "terminal"
-    return "tool"
+    for name in list_domains():
+        if any(fragment in agent for fragment in get_domain(name).nemo_agents):
+            return name
+    return "terminal" if terminus_harness(reference) else "tool"
 
 
 def row_to_pivot(row: Mapping[str, Any], *, index: int = 0, domain: str | None = None) -> Pivot:

@@ -13,10 +13,10 @@ from statistics import mean
 
 import gymnasium as gym
 
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs.domains import get_domain, list_domains
 from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.perturb import perturb_reference
+from pivotrl.pivot_envs.shipped import shipped_trajectories
 
 
 @dataclass
@@ -37,7 +37,7 @@ DemoProgress = Callable[[str, int, int], None]
 
 
 def run_domain(domain: str, progress: DemoProgress | None = None) -> DomainRow:
-    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
+    trajectories = shipped_trajectories(domain)
     pivots = extract_candidates(trajectories)
     env_id = f"pivot/{domain}-v0"
     env = gym.make(env_id)
@@ -64,13 +64,13 @@ def run_domain(domain: str, progress: DemoProgress | None = None) -> DomainRow:
 
 
 def run_demo(progress: DemoProgress | None = None) -> list[DomainRow]:
-    return [run_domain(domain, progress) for domain in DOMAINS]
+    return [run_domain(domain, progress) for domain in list_domains()]
 
 
 def shipped_labeled_sets() -> dict[str, Path]:
     """The labeled agreement sets shipped in pivotrl.benchmarks/data, by domain."""
     root = Path(str(resources.files("pivotrl.benchmarks").joinpath("data")))
-    return {domain: root / f"{domain}.pairs.jsonl" for domain in DOMAINS if (root / f"{domain}.pairs.jsonl").exists()}
+    return {domain: root / f"{domain}.pairs.jsonl" for domain in list_domains() if (root / f"{domain}.pairs.jsonl").exists()}
 
 
 def run_agreement(bootstrap: int = 300) -> list:
@@ -81,7 +81,7 @@ def run_agreement(bootstrap: int = 300) -> list:
 
     results = []
     for domain, path in shipped_labeled_sets().items():
-        verifiers = [DOMAINS[domain].verifier["name"], "exact"]
+        verifiers = [get_domain(domain).verifier["name"], "exact"]
         results.append(agreement(load_labeled(path), verifiers, dataset=f"{domain} ({path.name})",
                                  bootstrap=bootstrap, max_disagreements=3))
     return results

@@ -7,14 +7,12 @@ import functools
 import json
 from pathlib import Path
 
-from pivotrl.pivot_envs import Pivot
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import Pivot, shipped_pivots
+from pivotrl.pivot_envs.domains import data_file
 
 
 def shipped_tool_texts() -> list[str]:
-    return [line for line in data_path(DOMAINS["tool"].data).read_text().splitlines() if line.strip()]
+    return [line for line in data_file("tool").read_text().splitlines() if line.strip()]
 
 
 @functools.cache
@@ -27,7 +25,7 @@ def toy_model(root: Path) -> Path:
 
 def short_tool_pivots(count: int) -> list[Pivot]:
     """The ``count`` shipped tool pivots with the shortest prompts (CPU forward passes stay small)."""
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    pivots = shipped_pivots("tool")
     return sorted(pivots, key=lambda p: (len(json.dumps(p.messages)) + len(json.dumps(p.tools)), p.id))[:count]
 
 

@@ -6,7 +6,7 @@ from pivotrl.verifiers.base import BaseVerifier, PivotLike, Verifier
 from pivotrl.verifiers.combinators import all_of, any_of, weighted
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.registry import FunctionVerifier, get_verifier, list_verifiers, register_verifier
-from pivotrl.verifiers.search_backends import register_search_backend
+from pivotrl.verifiers.search_backends import list_search_backends, register_search_backend
 from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 from pivotrl.verifiers.verdict import Verdict
 
@@ -24,6 +24,7 @@ __all__ = [
     "all_of",
     "any_of",
     "get_verifier",
+    "list_search_backends",
     "list_verifiers",
     "parse_action",
     "register_search_backend",

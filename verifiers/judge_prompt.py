@@ -1,4 +1,4 @@
-"""Judge prompt templates: shipped defaults per domain, or the user's own, with
+"""Judge prompt templates: shipped defaults (with the domain's ``judge_hint``), or the user's own, with
 placeholders for the state, the tools, the reference and the candidate. A template with
 ``{{ name`` or ``{%`` is rendered with Jinja, otherwise with ``str.format`` (literal braces
 doubled)."""
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pivotrl.domain_registry import judge_hint
 from pivotrl.errors import VerifierError
 from pivotrl.verifiers.action import Action
 
@@ -35,13 +36,6 @@ USER = """## Conversation so far
 
 Is the candidate equivalent to the reference? Answer with JSON only."""
 
-DOMAIN_HINTS = {
-    "terminal": "The actions are shell commands: judge by their effect on the files and the output.",
-    "swe": "The actions edit or inspect a code repository: judge by the resulting code and what is learned.",
-    "browse": "The actions search or open web pages, or answer: judge by the information they retrieve or state.",
-    "tool": "The actions call tools of a customer-service system or reply to the user.",
-}
-
 MAX_STATE_CHARS = 12_000
 MAX_ACTION_CHARS = 4_000
 
@@ -53,7 +47,7 @@ class JudgeTemplate:
 
     @classmethod
     def default(cls, domain: str | None = None) -> JudgeTemplate:
-        hint = DOMAIN_HINTS.get(domain or "", "")
+        hint = judge_hint(domain)  # each domain's own sentence, from its DomainSpec
         return cls(SYSTEM + (" " + hint if hint else ""), USER)
 
     def render(self, fields: dict[str, str]) -> list[dict[str, str]]:

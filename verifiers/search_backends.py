@@ -1,9 +1,11 @@
 """Search engines that ``search_overlap`` can ask for a query's top-k results.
 
 A backend is any object with ``search_urls(queries, k) -> list[list[str]]``. Backends are
-registered by name as zero-argument factories; a pivot names its engine in
-``env["corpus"]``. The shipped BM25 engine over the browse corpus is registered as
-``browse`` by ``import pivotrl``.
+registered by name as zero-argument factories (or lazy ``"module:attr"`` references), with
+``register_search_backend`` or, from another package, an entry point in the
+``pivotrl.search_backends`` group. A pivot names its engine in ``env["corpus"]``, else its
+domain's ``search_engine`` is used. The shipped BM25 engine over the browse corpus is pivotrl's
+own entry point ``browse``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ SEARCH_BACKENDS: Registry[Callable[[], SearchBackend]] = Registry(
 
 
 def register_search_backend(name: str, factory: Callable[[], SearchBackend] | str, *, override: bool = False) -> None:
+    """Register ``factory`` (a zero-argument callable, or ``"module:attr"`` naming one, imported
+    on first use) as the search engine ``name``."""
     SEARCH_BACKENDS.register(name, factory, override=override)
+
+
+def list_search_backends() -> list[str]:
+    """Every engine name: registered ones and those of the ``pivotrl.search_backends`` entry points."""
+    return SEARCH_BACKENDS.names()
 
 
 def get_search_backend(name: str) -> SearchBackend:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from cachetools import LRUCache
 from rapidfuzz import fuzz
 
+from pivotrl.domain_registry import search_engine
 from pivotrl.errors import UnknownNameError, VerifierError
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import PivotLike
@@ -32,7 +33,8 @@ def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
 class SearchOverlapConfig(ToolSchemaConfig):
     """``k`` results per query, Jaccard ``threshold`` in (0, 1], the search tool and its query
     argument, the ``engine`` (a registered search backend's name; default: the pivot's
-    ``env["corpus"]``, else ``browse``); other calls are compared as ``tool_schema`` does."""
+    ``env["corpus"]``, else its domain's ``search_engine``: ``browse`` for the shipped domains);
+    other calls are compared as ``tool_schema`` does."""
 
     kind: ClassVar[str] = "search_overlap"
     k: int = 5
@@ -79,7 +81,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
         spec = self.config.engine
         if spec is not None and not isinstance(spec, str):
             return "custom", spec
-        name = spec or str((pivot.env or {}).get("corpus") or "browse")
+        name = spec or str((pivot.env or {}).get("corpus") or search_engine(getattr(pivot, "domain", None)))
         return name, self._engine_for_name(name)
 
     def _top_urls(self, engine_name: str, engine: SearchBackend, queries: list[str]) -> list[tuple[str, ...]]:

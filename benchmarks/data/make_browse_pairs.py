@@ -31,10 +31,9 @@ from tool_pair_format import (  # noqa: E402
 )
 
 from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
+from pivotrl.pivot_envs import shipped_trajectories  # noqa: E402
 from pivotrl.pivot_envs.browse_engine import default_engine  # noqa: E402
-from pivotrl.pivot_envs.domains import DOMAINS, data_path  # noqa: E402
 from pivotrl.pivot_envs.extract import extract_candidates  # noqa: E402
-from pivotrl.pivot_envs.io import load_trajectories  # noqa: E402
 
 SEED = 20260105
 CAPS = {
@@ -52,7 +51,7 @@ TEXT_PIVOTS = 10
 
 
 def build(out_dir: Path) -> tuple[Path, Path]:
-    trajectories = load_trajectories(data_path(DOMAINS["browse"].data), domain="browse")
+    trajectories = shipped_trajectories("browse")
     pivots = extract_candidates(trajectories)
     call_pivots, text_pivots = split_pivots(pivots, TEXT_PIVOTS)
     rules = BrowseRules([d.url for d in default_engine().documents])

@@ -28,9 +28,8 @@ from tool_pair_format import (  # noqa: E402
 from tool_pair_rules import ToolRules, value_pools  # noqa: E402
 
 from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
-from pivotrl.pivot_envs.domains import DOMAINS, data_path  # noqa: E402
+from pivotrl.pivot_envs import shipped_trajectories  # noqa: E402
 from pivotrl.pivot_envs.extract import extract_candidates  # noqa: E402
-from pivotrl.pivot_envs.io import load_trajectories  # noqa: E402
 
 SEED = 20260105
 # Pairs per category: equivalents and near misses about balanced (see README of the data).
@@ -50,7 +49,7 @@ TEXT_PIVOTS = 10
 
 
 def build(out_dir: Path) -> tuple[Path, Path]:
-    trajectories = load_trajectories(data_path(DOMAINS["tool"].data), domain="tool")
+    trajectories = shipped_trajectories("tool")
     pivots = extract_candidates(trajectories)
     call_pivots, text_pivots = split_pivots(pivots, TEXT_PIVOTS)
     rules = ToolRules(value_pools(trajectories))

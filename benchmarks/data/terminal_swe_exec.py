@@ -301,13 +301,10 @@ def build_set(domain: str, out_dir: Path, *, seed: int, budget: int, target: int
     import sys
 
     from pivotrl.benchmarks.labeled import load_labeled
-    from pivotrl.pivot_envs.domains import DOMAINS, data_path
-    from pivotrl.pivot_envs.extract import extract_candidates
-    from pivotrl.pivot_envs.io import load_trajectories
+    from pivotrl.pivot_envs import shipped_pivots
 
     rng = random.Random(seed)
-    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
-    pivots = pool(extract_candidates(trajectories))
+    pivots = pool(shipped_pivots(domain))
     fixtures = {p.id: fixtures_for(p) for p in pivots}
     refs = {p.id: steps_of(p.reference) for p in pivots}
     executor = Executor(domain)

@@ -16,9 +16,8 @@ import pytest
 
 from pivotrl.benchmarks.labeled import load_labeled
 from pivotrl.demo import shipped_labeled_sets
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_pivots, load_trajectories
+from pivotrl.pivot_envs import shipped_pivots
+from pivotrl.pivot_envs.io import load_pivots
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 DOMAINS_HERE = ("terminal", "swe")
@@ -76,7 +75,7 @@ def test_every_pair_records_its_confirmation_on_three_fixtures(domain):
 
 def test_pivots_are_the_shipped_trajectories_own_and_the_files_stay_small(domain):
     shipped = load_pivots(DATA / f"{domain}.pivots.jsonl")
-    extracted = {p.id: p for p in extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))}
+    extracted = {p.id: p for p in shipped_pivots(domain)}
     for pivot in shipped:
         assert pivot.to_dict() == extracted[pivot.id].to_dict()
     assert (DATA / f"{domain}.pivots.jsonl").stat().st_size < 1_000_000

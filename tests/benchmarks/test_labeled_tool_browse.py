@@ -14,10 +14,9 @@ import pytest
 
 from pivotrl.benchmarks.labeled import load_labeled
 from pivotrl.demo import shipped_labeled_sets
+from pivotrl.pivot_envs import get_domain, shipped_pivots
 from pivotrl.pivot_envs.browse_engine import default_engine
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_pivots, load_trajectories
+from pivotrl.pivot_envs.io import load_pivots
 from pivotrl.verifiers import get_verifier
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
@@ -76,9 +75,8 @@ def test_every_construction_is_present(domain, pairs):
 
 def test_pivots_are_the_shipped_trajectories_own_and_their_references_pass_the_domain_verifier(domain):
     shipped = load_pivots(DATA / f"{domain}.pivots.jsonl")
-    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
-    extracted = {p.id: p for p in extract_candidates(trajectories)}
-    verifier = get_verifier(DOMAINS[domain].verifier)
+    extracted = {p.id: p for p in shipped_pivots(domain)}
+    verifier = get_verifier(get_domain(domain).verifier)
     for pivot in shipped:
         assert pivot.to_dict() == extracted[pivot.id].to_dict()
         verdict = verifier.verify(pivot.reference, pivot)

@@ -307,11 +307,10 @@ def test_trajectories_read_from_rows_keep_the_rows_fields_not_their_spelling():
 
 def _written_rows():
     """Rows pivotrl writes: the shipped datasets' candidates, NeMo Gym's rows and the ones above."""
-    from pivotrl.pivot_envs import extract_candidates, load_trajectories
-    from pivotrl.pivot_envs.domains import DOMAINS, data_path
+    from pivotrl.pivot_envs import list_domains, shipped_pivots
 
-    for name, spec in DOMAINS.items():
-        for pivot in extract_candidates(load_trajectories(data_path(spec.data)))[:40]:
+    for name in list_domains():
+        for pivot in shipped_pivots(name)[:40]:
             yield name, pivot_to_row(pivot)
     yield "terminus", pivot_to_row(row_to_pivot(_row(expected_answer=TERMINUS_ANSWER)), agent_ref="t")
     yield "unknown-fields", pivot_to_row(row_to_pivot(KNOWN_TO_GYM))

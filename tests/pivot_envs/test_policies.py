@@ -16,10 +16,8 @@ from types import SimpleNamespace
 import pytest
 
 from pivotrl.errors import PivotRLError, UnknownNameError
-from pivotrl.pivot_envs import Pivot, Trajectory
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs import Pivot, Trajectory, shipped_pivots
 from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
 from pivotrl.pivot_envs.policies import (
     Policy,
     SamplingParams,
@@ -290,7 +288,7 @@ def test_tools_reach_the_chat_template(hf_policy, tool_pivots):
 def test_garbage_output_is_returned_and_scored_zero(hf_policy):
     from pivotrl.verifiers import get_verifier
 
-    shipped = extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    shipped = shipped_pivots("tool")
     pivot = min((p for p in shipped if p.reference.get("tool_calls")), key=lambda p: len(str(p.messages)))
     actions = hf_policy.sample([pivot], 3, SamplingParams(max_tokens=10, seed=0))[0]
     assert len(actions) == 3 and all(isinstance(a.text, str) and a.error is None for a in actions)

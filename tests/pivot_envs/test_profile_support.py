@@ -8,10 +8,7 @@ import random
 import zlib
 from collections.abc import Sequence
 
-from pivotrl.pivot_envs import Pivot
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import Pivot, shipped_pivots
 from pivotrl.pivot_envs.perturb import perturb_reference
 from pivotrl.pivot_envs.policies import PolicyStats, SampledAction, SamplingParams
 
@@ -77,5 +74,5 @@ class ReplayPolicy:
 
 
 def shipped_candidates(domain: str, limit: int | None = None) -> list[Pivot]:
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
+    pivots = shipped_pivots(domain)
     return pivots[:limit] if limit else pivots

@@ -7,18 +7,24 @@ import json
 
 import pytest
 
-from pivotrl.pivot_envs import extract_candidates, load_trajectories
+from pivotrl.pivot_envs import (
+    extract_candidates,
+    get_domain,
+    list_domains,
+    load_trajectories,
+    shipped_trajectories,
+)
 from pivotrl.pivot_envs.browse_engine import default_engine
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs.domains import data_path
 from pivotrl.pivot_envs.perturb import perturb_reference
 from pivotrl.pivot_envs.validate import validate_pivots
 from pivotrl.verifiers import get_verifier
 
 
-@pytest.fixture(scope="module", params=sorted(DOMAINS))
+@pytest.fixture(scope="module", params=list_domains())
 def domain_pivots(request):
     domain = request.param
-    trajectories = load_trajectories(data_path(DOMAINS[domain].data), domain=domain)
+    trajectories = shipped_trajectories(domain)
     return domain, trajectories, extract_candidates(trajectories)
 
 
@@ -42,7 +48,7 @@ def test_every_reference_passes_its_own_verifier(domain_pivots):
 
 def test_one_wrong_value_is_rejected_everywhere(domain_pivots):
     domain, _, pivots = domain_pivots
-    verifier = get_verifier(DOMAINS[domain].verifier)
+    verifier = get_verifier(get_domain(domain).verifier)
     verdicts = verifier.verify_batch([perturb_reference(p) for p in pivots], pivots)
     accepted = [(p.id, v.reason) for p, v in zip(pivots, verdicts) if v.equivalent]
     assert not accepted

@@ -9,8 +9,7 @@ import subprocess
 
 import pytest
 
-from pivotrl.pivot_envs import extract_candidates, load_trajectories
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
+from pivotrl.pivot_envs import shipped_pivots
 from pivotrl.pivot_envs.validate import validate_pivots
 
 pytestmark = pytest.mark.integration
@@ -41,7 +40,7 @@ def crowded_host():
 
 @pytest.mark.parametrize("domain", ["terminal", "swe"])
 def test_every_shipped_shell_reference_scores_1_on_a_crowded_host(backend, crowded_host, domain):
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS[domain].data), domain=domain))
+    pivots = shipped_pivots(domain)
     # without the probe state: what is checked here is the limits, and half the checks suffice
     report = validate_pivots(pivots, verifier={"name": "shell_exec", "params": {"sandbox": backend, "probe": False}})
     assert report.checked == len(pivots) >= 150

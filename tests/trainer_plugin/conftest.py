@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pivotrl.pivot_envs import Pivot
-from pivotrl.pivot_envs.domains import DOMAINS, data_path
-from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.io import load_trajectories
+from pivotrl.pivot_envs import Pivot, shipped_pivots
 
 # ChatML with Hermes-style tools, as Qwen2.5 renders them: schemas in the system turn, calls in
 # <tool_call> blocks (arguments written as given: a JSON string stays one), results as <tool_response>.
@@ -64,5 +61,5 @@ def tiny_lm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tool_pivots() -> list[Pivot]:
     """Shipped tool pivots, shortest conversations first (keeps CPU forward passes small)."""
-    pivots = extract_candidates(load_trajectories(data_path(DOMAINS["tool"].data), domain="tool"))
+    pivots = shipped_pivots("tool")
     return sorted(pivots, key=lambda p: (len(str(p.messages)) + len(str(p.tools)), p.id))

@@ -8,8 +8,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from pivotrl.pivot_envs.domains import DOMAINS, data_path  # noqa: E402
-from pivotrl.pivot_envs.io import load_trajectories  # noqa: E402
+from pivotrl.pivot_envs import shipped_trajectories  # noqa: E402
 from pivotrl.trainer_plugin.sft import SFTConfig, SFTTrainer, encode_chat, encode_conversations  # noqa: E402
 from tests.toy import toy_model  # noqa: E402
 
@@ -24,7 +23,7 @@ def toy(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trajectories():
-    return load_trajectories(data_path(DOMAINS["tool"].data))[:6]
+    return shipped_trajectories("tool")[:6]
 
 
 def test_targets_are_exactly_the_assistant_turns(toy, trajectories):

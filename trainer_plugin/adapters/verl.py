@@ -33,6 +33,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from pivotrl.domain_registry import verl_ability
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies.chat import render_prompt
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 #: verl's ``data.apply_chat_template_kwargs.chat_template`` for prompts rendered at export
 PASS_THROUGH_TEMPLATE = "{{ messages[0].content }}"
-ABILITY = {"tool": "tool_use", "browse": "search", "terminal": "shell", "swe": "software_engineering"}
 
 _lock = threading.Lock()
 _scorers: dict[str, PivotScorer] = {}  # per process: verl calls compute_score once per sample
@@ -77,7 +77,7 @@ def pivot_to_verl_row(pivot: Pivot, index: int, *, split: str = "train", embed_p
     return {
         "data_source": data_source(pivot),
         "prompt": prompt,
-        "ability": ABILITY.get(pivot.domain, pivot.domain),
+        "ability": verl_ability(pivot.domain),
         "reward_model": {"style": "rule", "ground_truth": json.dumps(pivot.reference, ensure_ascii=False,
                                                                       sort_keys=True)},
         "extra_info": extra,
