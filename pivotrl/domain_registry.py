@@ -67,8 +67,11 @@ def register_domain(spec: DomainSpec, *, override: bool = False) -> DomainSpec:
     if taken is not None and not override and taken.kwargs.get("domain") != spec.name:
         raise ValueError(f"env id {spec.env_id!r} is already registered (by {taken.entry_point!r}); "
                          "pick another env_id or pass override=True")
+    previous = DOMAINS.get(spec.name) if spec.name in DOMAINS else None
     DOMAINS.register(spec.name, spec, override=override)
-    if taken is None or override or taken.kwargs.get("domain") != spec.name:
+    if previous is not None and previous.env_id != spec.env_id:
+        _drop_env_id(previous)
+    if taken is None or taken.kwargs.get("domain") != spec.name:
         register_env(id=spec.env_id, entry_point=ENV_ENTRY_POINT, kwargs={"domain": spec.name},
                      disable_env_checker=False)
     return spec
@@ -80,8 +83,12 @@ def unregister_domain(name: str) -> None:
         return
     spec = DOMAINS.get(name)
     DOMAINS.unregister(name)
+    _drop_env_id(spec)
+
+
+def _drop_env_id(spec: DomainSpec) -> None:
     taken = env_registry.get(spec.env_id)
-    if taken is not None and taken.kwargs.get("domain") == name:
+    if taken is not None and taken.entry_point == ENV_ENTRY_POINT and taken.kwargs.get("domain") == spec.name:
         del env_registry[spec.env_id]
 
 
