@@ -321,7 +321,7 @@ def judge() -> None:
 def judge_serve_test_model(port: int | None) -> None:
     """Build a tiny random CPU model and serve it with `transformers serve` (OpenAI-compatible),
     to try the judge path without a GPU. For real judging point llm_judge at `vllm serve`."""
-    from pivotrl.verifiers.judge_server import main as serve
+    from pivotrl.testing.judge_server import main as serve
 
     serve(["--port", str(port)] if port else [])
 
