@@ -99,6 +99,19 @@ class GuardedVerifier:
             return dict(self.inner.params())
         return dict(self._params)
 
+    def close(self) -> None:
+        """The inner verifier's ``close()`` where it has one (the protocol asks for it; verifiers
+        written before it need none)."""
+        close = getattr(self.inner, "close", None)
+        if callable(close):
+            self._call(close)
+
+    def __enter__(self) -> GuardedVerifier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
 
@@ -181,7 +194,8 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
         target = VERIFIERS.get(name)
     else:
         target, name = spec, getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__)
-    if isinstance(target, BaseVerifier) or (not isinstance(target, type) and isinstance(target, Verifier)):
+    # an instance: anything with verify() (close() and verify_batch() are optional: the guard supplies them)
+    if isinstance(target, BaseVerifier) or (not isinstance(target, type) and callable(getattr(target, "verify", None))):
         if params:
             raise VerifierError(f"verifier {name!r} is already built; parameters {sorted(params)} cannot apply")
         return _guarded(target, name)
