@@ -102,7 +102,7 @@ def tool_index(pivot: PivotLike) -> dict[str, dict[str, Any]]:
 def broadcast_pivots(actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[PivotLike]:
     if isinstance(pivots, PivotLike) and not isinstance(pivots, (list, tuple)):
         return [pivots] * len(actions)
-    pivots = list(pivots)  # type: ignore[arg-type]
+    pivots = list(pivots)
     if len(pivots) != len(actions):
         raise ValueError(f"verify_batch got {len(actions)} actions but {len(pivots)} pivots")
     return pivots

@@ -185,7 +185,8 @@ def _accepted(target: type) -> list[str]:
     config = getattr(target, "Config", None)
     if isinstance(config, type) and dataclasses.is_dataclass(config):
         return [f.name for f in dataclasses.fields(config)]
-    return [p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")]
+    return [p for p in inspect.signature(target.__init__).parameters  # type: ignore[misc]  # a class, not an instance
+            if p not in ("self", "args", "kwargs")]
 
 
 def _build(spec: Any, params: dict[str, Any]) -> Verifier:
@@ -193,7 +194,7 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
         name = spec
         target = VERIFIERS.get(name)
     else:
-        target, name = spec, getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__)
+        target, name = spec, str(getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__))
     # an instance: anything with verify() (close() and verify_batch() are optional: the guard supplies them)
     if isinstance(target, BaseVerifier) or (not isinstance(target, type) and callable(getattr(target, "verify", None))):
         if params:
