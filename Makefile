@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sandbox demo test lint format bench clean
+.PHONY: setup sandbox demo test lint typecheck format bench clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -27,8 +27,12 @@ demo: sandbox
 test: sandbox
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: setup typecheck
 	$(BIN)/ruff check .
+
+# mypy on pivotrl.verifiers and pivotrl.sandboxes (config: pyproject's [tool.mypy]; cached, seconds when warm)
+typecheck: setup
+	$(BIN)/python scripts/typecheck.py
 
 format: setup
 	$(BIN)/ruff check --fix .

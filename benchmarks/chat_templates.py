@@ -112,7 +112,7 @@ def template_tokenizer(template: str) -> Any:
     from tokenizers import processors
     from transformers import AutoTokenizer
 
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     if _BASE is None:
         base = AutoTokenizer.from_pretrained(build_tiny_model())

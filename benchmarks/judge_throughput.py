@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.ExitStack() as stack:
         base_url, model = args.base_url, args.model
         if base_url is None:
-            from pivotrl.verifiers.judge_server import TinyServer, build_tiny_model
+            from pivotrl.testing.judge_server import TinyServer, build_tiny_model
 
             extra = ["--continuous-batching"] if args.continuous_batching else []
             server = stack.enter_context(TinyServer(build_tiny_model(), extra_args=extra))

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     repeats = args.repeats or (3 if args.quick else 5)
     max_tokens = args.max_tokens or (16 if args.quick else 32)
 
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     with tempfile.TemporaryDirectory(prefix="pivotrl-bench-") as tmp:
         started = time.perf_counter()

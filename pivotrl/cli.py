@@ -321,7 +321,7 @@ def judge() -> None:
 def judge_serve_test_model(port: int | None) -> None:
     """Build a tiny random CPU model and serve it with `transformers serve` (OpenAI-compatible),
     to try the judge path without a GPU. For real judging point llm_judge at `vllm serve`."""
-    from pivotrl.verifiers.judge_server import main as serve
+    from pivotrl.testing.judge_server import main as serve
 
     serve(["--port", str(port)] if port else [])
 
@@ -362,25 +362,44 @@ def sandbox_build(no_docker: bool, force: bool) -> None:
 def sandbox_gc() -> None:
     """Remove what sandboxes of dead runs left behind: containers and cgroups whose owner
     process (pid and start time) on this host is gone. Live runs' sandboxes are left alone."""
-    from pivotrl.sandboxes import cgroups
-    from pivotrl.sandboxes.bwrap_backend import cgroup_support
-    from pivotrl.sandboxes.docker_backend import gc
+    from pivotrl.sandboxes.backends import backend_names, get_backend
 
-    removed, notes = 0, []
-    try:
-        removed = gc()
-    except PivotRLError as exc:
-        notes.append(f"containers: {exc}")
-    support = cgroup_support()
-    cgroups_removed = cgroups.gc(support.hierarchy) if support.hierarchy else 0
-    console.print(f"removed {removed} leftover sandbox container(s) and {cgroups_removed} cgroup(s) of dead runs",
-                  highlight=False)
+    parts, notes = [], []
+    for name in backend_names():
+        collect = get_backend(name).collector()
+        if collect is None:
+            continue
+        try:
+            removed, what = collect()
+        except PivotRLError as exc:
+            notes.append(f"{name}: {exc}")
+            continue
+        parts.append(f"{removed} {what}")
+    console.print(f"removed {' and '.join(parts) or 'nothing'} of dead runs", highlight=False)
     for note in notes:
         err_console.print(f"[yellow]skipped[/] {escape(note)}", soft_wrap=True)
 
 
+class _BackendChoice(click.Choice):
+    """``auto`` and the registered backends, looked up when the command runs (so a backend
+    registered by a plugin is offered, and ``import pivotrl.cli`` loads no sandbox code)."""
+
+    def __init__(self) -> None:
+        super().__init__(["auto"])
+
+    @property  # type: ignore[override]
+    def choices(self):
+        from pivotrl.sandboxes.backends import backend_names
+
+        return ["auto", *backend_names()]
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
+
+
 @sandbox.command("info")
-@click.option("--backend", type=click.Choice(["auto", "docker", "bwrap"]), default="auto", show_default=True)
+@click.option("--backend", type=_BackendChoice(), default="auto", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the table.")
 def sandbox_info(backend: str, as_json: bool) -> None:
     """Say which backend would be used and why, and what isolation holds on it here

@@ -22,7 +22,8 @@ from pathlib import Path
 from pivotrl.errors import SandboxError
 from pivotrl.sandboxes import cgroups
 from pivotrl.sandboxes.agent_sandbox import AGENT_COMMAND, AGENT_MOUNT, AgentSandbox, agent_dir
-from pivotrl.sandboxes.base import SANDBOX_UID, Limits
+from pivotrl.sandboxes.backends import BackendChoice
+from pivotrl.sandboxes.base import SANDBOX_UID, Limits, Sandbox
 from pivotrl.sandboxes.channel import AgentChannel
 from pivotrl.sandboxes.etc import HOSTNAME, etc_dir
 from pivotrl.sandboxes.image import cache_dir
@@ -163,3 +164,37 @@ class BwrapSandbox(AgentSandbox):
         finally:
             if self._cgroup is not None:
                 self._cgroup.remove()
+
+
+def choose(build: bool) -> BackendChoice:
+    """The bubblewrap backend, if bwrap and a seccomp filter are here and the root file system
+    is built (built when ``build`` and missing). Checks run fastest one at a time
+    (benchmarks/sandbox_throughput, 2 cores)."""
+    from pivotrl.sandboxes.image import build_rootfs, rootfs_path
+    from pivotrl.sandboxes.isolation import bwrap_report
+    from pivotrl.sandboxes.seccomp import seccomp_available
+
+    ok, detail = bwrap_available()
+    if not ok:
+        raise SandboxError(detail)
+    filtered, why = seccomp_available()
+    if not filtered:
+        raise SandboxError(f"the bubblewrap backend needs a seccomp filter: {why}")
+    rootfs = rootfs_path()
+    if not (rootfs / ".pivotrl-complete").exists():
+        if not build:
+            raise SandboxError(f"the sandbox root file system {rootfs} is missing; run `pivotrl sandbox build`")
+        rootfs, _ = build_rootfs()
+
+    def factory(state_dir: Path, limits: Limits) -> Sandbox:
+        return BwrapSandbox(rootfs, state_dir, limits)
+
+    # the agent reads the state objects as host_uid()
+    return BackendChoice("bwrap", f"bubblewrap at {detail}; root file system {rootfs}", factory, rootfs,
+                         bwrap_report(), owner_uid=host_uid(), concurrency=1)
+
+
+def collect() -> tuple[int, str]:
+    """``pivotrl sandbox gc``'s part for bubblewrap: the cgroups of dead runs."""
+    support = cgroup_support()
+    return (cgroups.gc(support.hierarchy) if support.hierarchy else 0), "cgroup(s)"

@@ -21,7 +21,8 @@ from typing import Any
 
 from pivotrl.errors import SandboxError
 from pivotrl.sandboxes.agent_sandbox import AGENT_COMMAND, AGENT_MOUNT, AgentSandbox, agent_dir
-from pivotrl.sandboxes.base import SANDBOX_UID, WORKDIR, Limits
+from pivotrl.sandboxes.backends import BackendChoice
+from pivotrl.sandboxes.base import SANDBOX_UID, WORKDIR, Limits, Sandbox
 from pivotrl.sandboxes.cgroups import owner_alive, owner_tag
 from pivotrl.sandboxes.channel import AgentChannel
 from pivotrl.sandboxes.etc import HOSTNAME, etc_dir
@@ -204,3 +205,35 @@ def gc(client: Any = None, labels: dict[str, str] | None = None) -> int:
         except Exception:
             logger.info("could not remove the sandbox container %s", container.short_id, exc_info=True)
     return removed
+
+
+def choose(build: bool) -> BackendChoice:
+    """The Docker backend, if a daemon answers and the sandbox image is there (built when
+    ``build`` and missing). Checks scale to the core count (benchmarks/sandbox_throughput)."""
+    from pivotrl.sandboxes.image import build_rootfs, ensure_image, image_tag, rootfs_path
+    from pivotrl.sandboxes.isolation import docker_report
+    from pivotrl.sandboxes.seccomp import command_filter, seccomp_available
+
+    client = docker_client()
+    try:
+        client.images.get(image_tag())
+        image, rootfs = image_tag(), rootfs_path()
+    except Exception:
+        if not build:
+            raise SandboxError(f"the sandbox image {image_tag()} is missing; run `pivotrl sandbox build`") from None
+        rootfs, _ = build_rootfs()
+        image, _ = ensure_image(client, rootfs)
+
+    seccomp = command_filter() if seccomp_available()[0] else None
+
+    def factory(state_dir: Path, limits: Limits) -> Sandbox:
+        return DockerSandbox(image, state_dir, limits, client=client, seccomp=seccomp)
+
+    # the agent is the container's root: the state objects need no other reader
+    return BackendChoice("docker", f"a Docker daemon answers; image {image}", factory, rootfs, docker_report(client),
+                         owner_uid=None, concurrency=os.cpu_count() or 2)
+
+
+def collect() -> tuple[int, str]:
+    """``pivotrl sandbox gc``'s part for Docker: the containers of dead runs."""
+    return gc(), "leftover sandbox container(s)"

@@ -7,8 +7,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from pivotrl.sandboxes.backends import BackendChoice
 from pivotrl.sandboxes.base import CheckResult, Limits, Step
-from pivotrl.sandboxes.choose import BackendChoice, choose_backend
+from pivotrl.sandboxes.choose import choose_backend
 from pivotrl.sandboxes.image import cache_dir, rootfs_id
 from pivotrl.sandboxes.pool import WarmPool
 from pivotrl.sandboxes.state import StateCache, StateSpec
@@ -54,11 +55,8 @@ def get_runtime(backend: str = "auto", *, max_idle: int = 8) -> Runtime:
     with _lock:
         if backend not in _runtimes:
             choice = choose_backend(backend)
-            from pivotrl.sandboxes.bwrap_backend import host_uid
-
-            # bubblewrap's agent reads the states as host_uid(); Docker's is the container's root
-            owner = host_uid() if choice.name == "bwrap" else None
             runtime = Runtime(choice, WarmPool(choice.factory, max_idle=max_idle),
-                              StateCache(cache_dir() / "snapshots" / choice.name, rootfs_id(), owner_uid=owner))
+                              StateCache(cache_dir() / "snapshots" / choice.name, rootfs_id(),
+                                         owner_uid=choice.owner_uid))
             _runtimes[backend] = _runtimes[choice.name] = runtime
         return _runtimes[backend]

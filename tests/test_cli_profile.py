@@ -28,7 +28,7 @@ ARGS = ["-k", "4", "--max-tokens", "6", "--seed", "11", "--batch-size", "2", "--
 def model_dir() -> Path:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     return build_tiny_model()
 

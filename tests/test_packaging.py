@@ -9,6 +9,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +42,47 @@ def test_wheel_builds_without_warnings_and_ships_the_data(tmp_path):
                     "pivotrl/pivot_envs/data/swe/repos/invoice/invoice/totals.py",
                     "pivotrl/pivot_envs/data/swe/repos/invoice/pyproject.toml", "pivotrl/py.typed"):
         assert shipped in names, shipped
+
+
+def _setuptools_table() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+
+def _folder(package: str, package_dir: dict[str, str]) -> Path:
+    """Where setuptools looks for ``package``: its longest mapped prefix, then the rest as folders."""
+    parts = package.split(".")
+    for cut in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:cut])
+        if prefix in package_dir:
+            return ROOT / package_dir[prefix] / Path(*parts[cut:])
+    return ROOT / Path(*parts)
+
+
+def _code_packages(package_dir: dict[str, str]) -> dict[str, Path]:
+    """Every folder under a mapped package that holds an ``__init__.py``, by its installed name."""
+    roots = {(ROOT / folder).resolve(): name for name, folder in package_dir.items()}
+    found = {}
+    for root, name in roots.items():
+        for init in root.rglob("__init__.py"):
+            folder = init.parent
+            if "__pycache__" in folder.parts or any(r != root and folder.is_relative_to(r) for r in roots):
+                continue
+            found[".".join([name, *folder.relative_to(root).parts])] = folder
+    return found
+
+
+def test_the_package_list_matches_the_folders_with_an_init_py():
+    """A new subpackage left out of ``packages`` is missing from the wheel with no error (it
+    imports fine from a checkout); a listed one that moved away breaks the build. Listed folders
+    without an ``__init__.py`` are allowed only inside the shipped data (folders of .py files
+    setuptools would otherwise warn about, the SWE repositories)."""
+    table = _setuptools_table()
+    package_dir, listed = table["package-dir"], set(table["packages"])
+    packages = _code_packages(package_dir)
+    assert not set(packages) - listed, f"packages with an __init__.py missing from pyproject: {sorted(set(packages) - listed)}"
+    strays = []
+    for name in sorted(listed - set(packages)):
+        folder = _folder(name, package_dir)
+        if not ("data" in name.split(".") and folder.is_dir() and any(folder.iterdir())):
+            strays.append(f"{name} ({folder.relative_to(ROOT)})")
+    assert not strays, f"listed in pyproject with no package folder: {strays}"

@@ -43,6 +43,10 @@ class Verifier(Protocol):
 
     def verify_batch(self, actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[Verdict]: ...
 
+    def close(self) -> None:
+        """Give back what the verifier holds (shell_exec: its share of the warm sandboxes); safe to
+        call twice. ``PivotEnv.close()`` calls it; after it the verifier is not used again."""
+
 
 class _IdentityCache:
     """A small LRU keyed by object identity; keeps the key alive so ids are not reused."""
@@ -98,7 +102,7 @@ def tool_index(pivot: PivotLike) -> dict[str, dict[str, Any]]:
 def broadcast_pivots(actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[PivotLike]:
     if isinstance(pivots, PivotLike) and not isinstance(pivots, (list, tuple)):
         return [pivots] * len(actions)
-    pivots = list(pivots)  # type: ignore[arg-type]
+    pivots = list(pivots)
     if len(pivots) != len(actions):
         raise ValueError(f"verify_batch got {len(actions)} actions but {len(pivots)} pivots")
     return pivots
@@ -190,6 +194,17 @@ class BaseVerifier(ABC):
 
     def __call__(self, action: Any, pivot: PivotLike) -> Verdict:
         return self.verify(action, pivot)
+
+    def close(self) -> None:  # noqa: B027 - optional to override: most verifiers hold nothing
+        """Holds nothing by default; verifiers that hold sandboxes, connections or files release
+        them here (safe to call twice)."""
+
+    def __enter__(self) -> BaseVerifier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # like Gymnasium's Env: ``with get_verifier("shell_exec") as v:`` gives the sandboxes back
+        self.close()
 
     def parse(self, action: Any, pivot: PivotLike | None = None) -> Action:
         """``action`` as an Action; with ``pivot``, formats that carry values as text are typed

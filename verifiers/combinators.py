@@ -75,7 +75,16 @@ class WeightedConfig(VerifierConfig):
         return replace(self, verifiers=tuple((_member_spec(v), w) for v, w in self.verifiers))
 
 
-class _ShortCircuit(BaseVerifier):
+class _Combinator(BaseVerifier):
+    members: list[Verifier]
+
+    def close(self) -> None:
+        """Close every member: a combinator holding shell_exec holds its sandboxes."""
+        for member in self.members:
+            member.close()
+
+
+class _ShortCircuit(_Combinator):
     stop_on: bool  # stop at the first verdict whose ``equivalent`` equals this
     Config = MembersConfig
     config: MembersConfig
@@ -140,7 +149,7 @@ class AllOf(_ShortCircuit):
     stop_on = False
 
 
-class Weighted(BaseVerifier):
+class Weighted(_Combinator):
     """Weighted mean of member scores; equivalent when the mean reaches ``threshold``."""
 
     name = "weighted"

@@ -83,7 +83,7 @@ class VerifierConfig:
 
     @classmethod
     def field_names(cls) -> frozenset[str]:
-        return _field_names(cls)
+        return _field_names(cls)  # type: ignore[arg-type]  # classes hash; mypy reads __hash__ as unbound
 
     @classmethod
     def runtime_fields(cls) -> frozenset[str]:

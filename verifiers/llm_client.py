@@ -243,7 +243,8 @@ class ChatClient:
         semaphore = asyncio.Semaphore(self.config.concurrency)
         client = self._client()
         try:
-            return await asyncio.gather(*(self._one(client, semaphore, m, p) for m, p in requests),
+            # a BaseException that is no Exception (Ctrl-C, cancellation) propagates from gather
+            return await asyncio.gather(*(self._one(client, semaphore, m, p) for m, p in requests),  # type: ignore[return-value]
                                         return_exceptions=True)
         finally:
             await client.close()

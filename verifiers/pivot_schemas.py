@@ -6,6 +6,7 @@ but not a reference are widened differently. Also what ``pivotrl validate`` repo
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -110,6 +111,6 @@ def build_pivot_schemas(tools: Mapping[str, Mapping[str, Any]], reference_calls:
                 undeclared.add(name)
                 continue
             key = json.dumps([name, strict[name].schema, references], sort_keys=True, default=str)
-            fitted[name] = cache.get(key, lambda n=name, r=references: fit_to_reference(
-                n, strict[n].schema, r, canonicalize))
+            fitted[name] = cache.get(key, functools.partial(fit_to_reference, name, strict[name].schema, references,
+                                                            canonicalize))
     return PivotSchemas(fitted, strict, frozenset(undeclared) if tools else frozenset(), bool(tools))

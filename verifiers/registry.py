@@ -99,6 +99,19 @@ class GuardedVerifier:
             return dict(self.inner.params())
         return dict(self._params)
 
+    def close(self) -> None:
+        """The inner verifier's ``close()`` where it has one (the protocol asks for it; verifiers
+        written before it need none)."""
+        close = getattr(self.inner, "close", None)
+        if callable(close):
+            self._call(close)
+
+    def __enter__(self) -> GuardedVerifier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
 
@@ -172,7 +185,8 @@ def _accepted(target: type) -> list[str]:
     config = getattr(target, "Config", None)
     if isinstance(config, type) and dataclasses.is_dataclass(config):
         return [f.name for f in dataclasses.fields(config)]
-    return [p for p in inspect.signature(target.__init__).parameters if p not in ("self", "args", "kwargs")]
+    return [p for p in inspect.signature(target.__init__).parameters  # type: ignore[misc]  # a class, not an instance
+            if p not in ("self", "args", "kwargs")]
 
 
 def _build(spec: Any, params: dict[str, Any]) -> Verifier:
@@ -180,8 +194,9 @@ def _build(spec: Any, params: dict[str, Any]) -> Verifier:
         name = spec
         target = VERIFIERS.get(name)
     else:
-        target, name = spec, getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__)
-    if isinstance(target, BaseVerifier) or (not isinstance(target, type) and isinstance(target, Verifier)):
+        target, name = spec, str(getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__))
+    # an instance: anything with verify() (close() and verify_batch() are optional: the guard supplies them)
+    if isinstance(target, BaseVerifier) or (not isinstance(target, type) and callable(getattr(target, "verify", None))):
         if params:
             raise VerifierError(f"verifier {name!r} is already built; parameters {sorted(params)} cannot apply")
         return _guarded(target, name)

@@ -279,7 +279,8 @@ class Canonicalizer:
         return self.value(value, branches[0] if branches else None, depth + 1, name)
 
     def _array(self, items: list[Any], schema: Mapping[str, Any], depth: int, name: str | None) -> list[Any]:
-        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        prefix = schema.get("prefixItems")
+        prefix = prefix if isinstance(prefix, list) else []
         rest = schema.get("items") if isinstance(schema.get("items"), Mapping) else {}  # absent: any items
         canonical = [self.value(v, prefix[i] if i < len(prefix) else rest, depth + 1, name)
                      for i, v in enumerate(items)]
@@ -294,7 +295,8 @@ class Canonicalizer:
         if kind != "enum":
             return self.strings.canonical(text, kind)
         members = [m for m in (schema.get("enum") or [schema.get("const")]) if isinstance(m, str)]
-        aliases = schema.get(ALIASES) if isinstance(schema.get(ALIASES), Mapping) else {}
+        aliases = schema.get(ALIASES)
+        aliases = aliases if isinstance(aliases, Mapping) else {}
         for form in (text, self.strings._unicode(text).strip()):
             if form in members:
                 return form
@@ -308,7 +310,8 @@ class Canonicalizer:
         return self.strings.canonical(text, "enum")
 
     def _object(self, obj: Mapping[str, Any], schema: Mapping[str, Any], depth: int) -> dict[str, Any]:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, Mapping) else {}
         required = set(schema.get("required") or [])
         additional = schema.get("additionalProperties")
         undeclared = additional if isinstance(additional, Mapping) else (None if additional is False else {})

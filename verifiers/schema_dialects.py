@@ -411,7 +411,8 @@ def _top_level(parameters: Any, ctx: _Context) -> dict[str, Any]:
         properties, required = {}, []
         for entry in parameters:
             if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
-                body = entry.get("schema") if isinstance(entry.get("schema"), Mapping) else {
+                body = entry.get("schema")
+                body = body if isinstance(body, Mapping) else {
                     k: v for k, v in entry.items() if k not in ("name", "in", "required")}
                 properties[entry["name"]] = {**body, **({"description": entry["description"]}
                                                          if "description" in entry else {})}

@@ -92,8 +92,8 @@ def parse_type_name(name: str) -> dict[str, Any] | None:
                 return {**base, "prefixItems": [i or {} for i in items]}
             return {**base, "items": items[0] or {}}
         if base.get("type") == ["object"] and len(args) == 2:
-            values = parse_type_name(args[1])
-            return {**base, **({"additionalProperties": values} if values else {})}
+            value_schema = parse_type_name(args[1])
+            return {**base, **({"additionalProperties": value_schema} if value_schema else {})}
         return base
     lowered = text.lower()
     if lowered in TYPE_EXTRAS:
@@ -105,13 +105,14 @@ def parse_type_name(name: str) -> dict[str, Any] | None:
 
 
 def _union(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
-    if any(p is None for p in parts):
+    known = [p for p in parts if p is not None]
+    if len(known) < len(parts):
         return None
-    if any(not p for p in parts):  # one alternative is "any"
+    if any(not p for p in known):  # one alternative is "any"
         return {}
-    if all(set(p) == {"type"} for p in parts):  # plain types: one type list
-        return {"type": list(dict.fromkeys(t for p in parts for t in p["type"]))}
-    return {"anyOf": parts}
+    if all(set(p) == {"type"} for p in known):  # plain types: one type list
+        return {"type": list(dict.fromkeys(t for p in known for t in p["type"]))}
+    return {"anyOf": known}
 
 
 def json_type(value: Any) -> str:

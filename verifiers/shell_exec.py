@@ -12,7 +12,6 @@ compared as the bytes the commands wrote; reasons show it as valid UTF-8.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -97,7 +96,8 @@ class ShellExecConfig(VerifierConfig):
     compare: tuple[str, ...] = ("exit_code", "stdout", "files")
     line_order: str = "auto"
     strip_trailing_whitespace: bool = True
-    #: checks at once in the batch path (None: the core count on Docker, 1 on bubblewrap)
+    #: checks at once in the batch path (None: the backend's default, the core count on Docker, 1 on
+    #: bubblewrap)
     concurrency: int | None = runtime_field(None)
     memory_mb: int = 512
     probe: bool = True
@@ -120,7 +120,7 @@ class ShellExecConfig(VerifierConfig):
 
 
 class ShellExecVerifier(BaseVerifier):
-    """Parameters: ``sandbox`` (auto | docker | bwrap), ``timeout`` and ``output_limit`` per
+    """Parameters: ``sandbox`` (auto or a registered backend: docker, bwrap), ``timeout`` and ``output_limit`` per
     command, ``max_steps`` and ``time_budget`` per action (an action with more steps is
     rejected unrun; one that uses up its budget or has a step time out stops there and is
     rejected; a pivot whose reference needs more gets what the reference needs), ``compare``
@@ -147,11 +147,7 @@ class ShellExecVerifier(BaseVerifier):
             raise VerifierError(f"shell_exec needs a sandbox: {exc}") from None
         self.runtime.acquire()
         self._closed = False
-        concurrency = c.concurrency
-        if concurrency is None:
-            # Measured on 2 cores (benchmarks/sandbox_throughput): Docker checks scale to the
-            # core count; bubblewrap checks run fastest one at a time.
-            concurrency = (os.cpu_count() or 2) if self.runtime.choice.name == "docker" else 1
+        concurrency = self.runtime.choice.concurrency if c.concurrency is None else c.concurrency
         self.concurrency = max(1, concurrency)  # the resolved count (the config keeps None: per backend)
         self._references: dict[tuple[str, str], CheckResult] = {}
         self._ref_lock = threading.Lock()

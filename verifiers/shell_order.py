@@ -355,7 +355,7 @@ class _Analyzer:
         return ORDERED
 
     def cmd_echo(self, args: list[Any], words: list[str | None], stdin: Shape | None) -> Shape:
-        options = set()
+        options: set[str] = set()
         rest = list(zip(args, words))
         while rest and rest[0][1] and re.fullmatch(r"-[neE]+", rest[0][1]):
             options.update(rest.pop(0)[1][1:])  # type: ignore[index]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -117,7 +117,8 @@ class ToolSchemaVerifier(BaseVerifier):
     config: ToolSchemaConfig
 
     def __init__(self, config: ToolSchemaConfig | None = None, **params: Any) -> None:
-        c = self.config = self.Config.of(config, params)  # type: ignore[assignment]
+        # self.Config, not ToolSchemaConfig: subclasses (search_overlap) extend the config
+        c = self.config = cast(ToolSchemaConfig, self.Config.of(config, params))
         self.strings = StringPolicy(c.case_sensitive, c.collapse_whitespace, c.strip_punctuation, c.unicode_form,
                                     c.enum_case_sensitive, c.format_case_sensitive, c.identifier_case_sensitive)
         self.numbers = NumberPolicy(c.rel_tol, c.abs_tol)
@@ -272,7 +273,7 @@ class ToolSchemaVerifier(BaseVerifier):
             reason = (f"{n_cand - n_ref} extra call(s): " + ", ".join(cands[j].call.name for j in extra)
                       if extra else f"{n_ref - m} reference call(s) not matched")
             kind = "extra_call" if extra else "missing_call"
-        if problems and not any(c.problem in reason for c in problems) and not matched:
+        if problems and not any(c.problem and c.problem in reason for c in problems) and not matched:
             reason, kind = problems[0].problem or reason, problems[0].problem_kind
         details["first_difference"] = reason
         details["failure_kind"] = kind

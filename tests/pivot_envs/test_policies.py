@@ -66,7 +66,7 @@ def tiny_dir(tmp_path_factory) -> Path:
     pytest.importorskip("transformers")
     from transformers import AutoTokenizer
 
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     target = tmp_path_factory.mktemp("tiny-policy")
     shutil.copytree(build_tiny_model(), target, dirs_exist_ok=True)  # built once, cached

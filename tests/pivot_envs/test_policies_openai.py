@@ -39,7 +39,7 @@ def model_dir(tmp_path_factory) -> Path:
 
     from transformers import AutoTokenizer
 
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     target = tmp_path_factory.mktemp("tiny-policy-served")
     shutil.copytree(build_tiny_model(), target, dirs_exist_ok=True)
@@ -51,7 +51,7 @@ def model_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(model_dir):
-    from pivotrl.verifiers.judge_server import TinyServer
+    from pivotrl.testing.judge_server import TinyServer
 
     with TinyServer(model_dir, startup_timeout=120) as running:
         yield running
@@ -109,7 +109,7 @@ def test_tools_are_sent_to_the_server(server):
 
 
 def test_unreachable_endpoint_gives_errors_per_sample():
-    from pivotrl.verifiers.judge_server import free_port
+    from pivotrl.testing.judge_server import free_port
 
     policy = get_policy(f"openai:http://127.0.0.1:{free_port()}/v1#m", max_retries=0, timeout=5,
                         max_consecutive_failures=3, concurrency=1)
@@ -126,7 +126,7 @@ def test_unreachable_endpoint_gives_errors_per_sample():
 
 
 def test_server_killed_mid_run_loses_only_its_samples(model_dir):
-    from pivotrl.verifiers.judge_server import TinyServer
+    from pivotrl.testing.judge_server import TinyServer
 
     pivots = _pivots(4)
     k = 4

@@ -21,7 +21,7 @@ def model_dir():
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
     pytest.importorskip("openai")
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     return build_tiny_model()
 
@@ -40,7 +40,7 @@ CONFIG = ProfileConfig(k=2, sampling=SamplingParams(max_tokens=6, seed=3), keep_
 
 
 def test_endpoint_profile_and_an_endpoint_that_dies_mid_run(model_dir, candidates, tmp_path):
-    from pivotrl.verifiers.judge_server import TinyServer
+    from pivotrl.testing.judge_server import TinyServer
 
     out = tmp_path / "profiled.jsonl"
     server = TinyServer(model_dir).start()

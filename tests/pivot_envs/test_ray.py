@@ -68,7 +68,7 @@ def test_cli_profile_with_ray_writes_the_single_process_file(runner, tmp_path):
 
     from pivotrl.cli import main
     from pivotrl.pivot_envs import write_jsonl
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     model = build_tiny_model()
     candidates = tmp_path / "candidates.jsonl"
@@ -86,8 +86,8 @@ def test_openai_sampling_runs_in_ray_workers(runner, tmp_path):
     pytest.importorskip("transformers")
     pytest.importorskip("openai")
     from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.testing.judge_server import TinyServer, build_tiny_model
     from pivotrl.verifiers import get_verifier
-    from pivotrl.verifiers.judge_server import TinyServer, build_tiny_model
 
     candidates = shipped_candidates("tool", limit=4)
     out = tmp_path / "out.jsonl"

@@ -11,36 +11,50 @@ from click.testing import CliRunner
 
 from pivotrl.cli import main
 from pivotrl.sandboxes import choose
+from pivotrl.sandboxes.backends import SANDBOX_BACKENDS, get_backend
 from pivotrl.sandboxes.isolation import Aspect, IsolationReport
 from tests.sandboxes.conftest import require_backend
 
 pytestmark = pytest.mark.integration
 
 
-def _weakened(option):
-    """A backend option whose process limit does not hold (as on a daemon without a pids cgroup)."""
-    def build(flag: bool):
-        choice = option(flag)
-        aspects = (Aspect("processes", False, "no pids cgroup"), *choice.isolation.aspects[1:])
-        return replace(choice, isolation=IsolationReport(choice.name, aspects))
-    return build
+@pytest.fixture
+def weaken():
+    """Re-register a backend so its process limit does not hold (as on a daemon without a pids
+    cgroup); the original entry is back after the test."""
+    saved = []
+
+    def apply(name: str) -> None:
+        entry = get_backend(name)
+        saved.append(entry)
+
+        def chooser(build: bool):
+            choice = entry.choose(build)
+            aspects = (Aspect("processes", False, "no pids cgroup"), *choice.isolation.aspects[1:])
+            return replace(choice, isolation=IsolationReport(choice.name, aspects))
+
+        SANDBOX_BACKENDS.register(name, replace(entry, chooser=chooser), override=True)
+
+    yield apply
+    for entry in saved:
+        SANDBOX_BACKENDS.register(entry.name, entry, override=True)
 
 
-def test_auto_passes_over_a_backend_whose_isolation_does_not_hold(monkeypatch):
+def test_auto_passes_over_a_backend_whose_isolation_does_not_hold(weaken):
     require_backend("docker")
     require_backend("bwrap")
     assert choose.choose_backend("auto", build=False).name == "docker"
-    monkeypatch.setattr(choose, "_docker_choice", _weakened(choose._docker_choice))
+    weaken("docker")
     picked = choose.choose_backend("auto", build=False)
     assert picked.name == "bwrap" and picked.isolation.safe
     assert "docker's isolation does not fully hold here (processes: no pids cgroup)" in picked.reason
 
 
-def test_auto_still_runs_where_no_backend_is_fully_isolated_and_says_so(monkeypatch):
+def test_auto_still_runs_where_no_backend_is_fully_isolated_and_says_so(weaken):
     require_backend("docker")
     require_backend("bwrap")
-    monkeypatch.setattr(choose, "_docker_choice", _weakened(choose._docker_choice))
-    monkeypatch.setattr(choose, "_bwrap_choice", _weakened(choose._bwrap_choice))
+    weaken("docker")
+    weaken("bwrap")
     picked = choose.choose_backend("auto", build=False)
     assert picked.name == "docker" and "WARNING" in picked.reason and not picked.isolation.safe
 

@@ -47,7 +47,7 @@ def tiny_lm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     untied head) with the tool-calling template; tests may train it in place."""
     from transformers import AutoTokenizer
 
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     source = build_tiny_model()  # cached across runs; built in a few seconds where absent
     target = tmp_path_factory.mktemp("tiny-lm")

@@ -137,8 +137,8 @@ def test_a_broken_verifier_stops_training_loudly(tiny_lm_dir, tool_pivots, tmp_p
 def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pivots, tmp_path):
     """``transformers serve`` over the same weights: the trainer re-tokenizes the served text
     and steps the loss on it (this server returns no log-probs, so no mismatch metric)."""
+    from pivotrl.testing.judge_server import TinyServer
     from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.judge_server import TinyServer
     from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
 
     model, tokenizer = _load(tiny_lm_dir)

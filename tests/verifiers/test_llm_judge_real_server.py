@@ -20,14 +20,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def model_dir(tmp_path_factory):
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from pivotrl.verifiers.judge_server import build_tiny_model
+    from pivotrl.testing.judge_server import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
 
 
 @pytest.fixture(scope="module")
 def server(model_dir):
-    from pivotrl.verifiers.judge_server import TinyServer
+    from pivotrl.testing.judge_server import TinyServer
 
     with TinyServer(model_dir) as running:
         yield running
@@ -55,7 +55,7 @@ def test_judge_round_trip_batch_and_cache(server, tmp_path):
 
 
 def test_killed_server_mid_run_follows_the_failure_policy(model_dir):
-    from pivotrl.verifiers.judge_server import TinyServer
+    from pivotrl.testing.judge_server import TinyServer
 
     with TinyServer(model_dir) as running:
         verifier = get_verifier("llm_judge", base_url=running.base_url, model=running.model, max_tokens=200,

@@ -164,9 +164,9 @@ def _candidates(text: str) -> list[ToolCallFormat]:
                 owners.setdefault(marker, set()).add(id(fmt))
         _marker_index = (PARSERS.version, tuple((m, frozenset(o)) for m, o in owners.items()),
                          frozenset(id(f) for f in formats if not f.markers), tuple(formats))
-    _, owners, unmarked, ordered = _marker_index
+    _, marker_owners, unmarked, ordered = _marker_index
     found = set(unmarked)
-    for marker, owning in owners:
+    for marker, owning in marker_owners:
         if marker in text:
             found |= owning
     return [f for f in ordered if id(f) in found] if found else []

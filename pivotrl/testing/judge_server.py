@@ -5,7 +5,7 @@ tokenizer trained on text shipped in this repository, a ChatML chat template) an
 :class:`TinyServer` serves it with ``transformers serve`` on 127.0.0.1. The answers are random
 text: this is plumbing for tests and for trying the judge path, not a judge.
 
-    python -m pivotrl.verifiers.judge_server [--port N]
+    python -m pivotrl.testing.judge_server [--port N]
 
 builds the model (once, into the cache), starts the server and prints how to call it.
 
@@ -114,8 +114,9 @@ def default_model_dir() -> Path:
 
 def _text_sources() -> list[Path]:
     """The repository's README and sample JSON-lines data, located from this package
-    (``verifiers/`` is installed as ``pivotrl.verifiers``, next to ``pivot_envs/``)."""
-    roots = [Path(__file__).resolve().parent.parent]
+    (``pivotrl/testing/`` sits two folders below the checkout's root, and ``pivot_envs/`` is
+    installed as ``pivotrl.pivot_envs``)."""
+    roots = [Path(__file__).resolve().parents[2]]
     with contextlib.suppress(Exception):
         from importlib import resources
 
@@ -468,7 +469,7 @@ def example(server: TinyServer) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pivotrl.verifiers.judge_server",
+        prog="python -m pivotrl.testing.judge_server",
         description="Build a tiny random-weight chat model locally and serve it with `transformers serve` "
                     "(OpenAI-compatible, CPU, no download). Its answers are random: for plumbing only.")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")

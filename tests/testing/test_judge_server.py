@@ -1,4 +1,4 @@
-"""The tiny local judge model and its `transformers serve` endpoint (pivotrl.verifiers.judge_server).
+"""The tiny local judge model and its `transformers serve` endpoint (pivotrl.testing.judge_server).
 
 Random weights: these tests check plumbing (the OpenAI protocol, the server's lifecycle), never
 what the model says. Generation is kept to a few tokens; the file runs in ~20 s on 2 cores.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pivotrl.verifiers.judge_server import MARKER, TinyServer, TinyServerError, build_tiny_model
+from pivotrl.testing.judge_server import MARKER, TinyServer, TinyServerError, build_tiny_model
 
 pytestmark = pytest.mark.integration
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -53,7 +53,7 @@ def client(server):
 
 
 def test_module_import_does_not_load_torch():
-    code = ("import sys, pivotrl.verifiers.judge_server; "
+    code = ("import sys, pivotrl.testing.judge_server; "
             "print(sorted(m for m in ('torch', 'transformers', 'tokenizers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
@@ -156,7 +156,7 @@ def test_a_server_that_cannot_start_reports_its_output(tmp_path):
 
 
 def test_main_serves_until_interrupted(tiny_model):
-    proc = subprocess.Popen([sys.executable, "-m", "pivotrl.verifiers.judge_server", "--model-dir", str(tiny_model)],
+    proc = subprocess.Popen([sys.executable, "-m", "pivotrl.testing.judge_server", "--model-dir", str(tiny_model)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []

@@ -1,0 +1,2 @@
+"""Fixtures for tests and for trying pivotrl without a GPU: real components at toy size (a tiny
+local model served over an OpenAI-compatible endpoint). Not used by the library itself."""
