@@ -130,7 +130,7 @@ class HFPolicy:
         for start in range(0, len(fitting), self.batch_size):
             chunk = fitting[start:start + self.batch_size]
             groups = self._generate([ordered[i] for i in chunk], [prompts[i] for i in chunk], k, params)
-            for i, group in zip(chunk, groups):
+            for i, group in zip(chunk, groups, strict=True):
                 results[i] = group
         return restore_order(results, order)  # type: ignore[arg-type]
 

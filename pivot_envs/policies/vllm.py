@@ -59,7 +59,7 @@ def convert_output(output: Any, k: int, want_logprobs: bool) -> list[SampledActi
             if positions is None:
                 lps = None
             else:
-                lps = [_chosen_logprob(entry, tok) for entry, tok in zip(positions, ids)]
+                lps = [_chosen_logprob(entry, tok) for entry, tok in zip(positions, ids, strict=True)]
         actions.append(SampledAction(text=completion.text or "", token_ids=ids, logprobs=lps,
                                      finish_reason=completion.finish_reason))
     while len(actions) < k:
@@ -146,7 +146,7 @@ class VLLMPolicy:
             [SampledAction(text="", error=f"the prompt has {len(p['prompt_token_ids'])} tokens, the engine's "
                                           f"max_model_len is {limit}: not sampled")] * k
             for p in prompts]
-        for i, out in zip(fitting, outputs):
+        for i, out in zip(fitting, outputs, strict=True):
             results[i] = convert_output(out, k, params.logprobs)
         self._account([prompts[i] for i in fitting], outputs, results, before, after)
         return restore_order(results, order)
