@@ -16,6 +16,7 @@ from rich.table import Table
 
 from pivotrl.cli_output import EXIT_ERROR, EXIT_NOTHING, emit_json
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 
 # Pipes and CI logs get a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -305,9 +306,10 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
         console.print(f"figures -> {json_path}", highlight=False)
     if html_path:
         try:
-            write_html(results, html_path)
-        except ImportError:
-            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+            require("matplotlib", "report", "the HTML report")
+        except PivotRLError as exc:
+            _fail(exc)
+        write_html(results, html_path)
         console.print(f"report -> {html_path}", highlight=False)
 
 

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pivotrl.errors import PivotRLError, VerifierError
+from pivotrl.optional import require
 
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
@@ -130,11 +131,12 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
         console.print(f"figures -> {json_path}", highlight=False, soft_wrap=True)
     if html_path:
         try:
-            from pivotrl.pivot_envs.eval_report import write_html
+            require("matplotlib", "report", "the HTML report")
+        except PivotRLError as exc:
+            _fail(exc)
+        from pivotrl.pivot_envs.eval_report import write_html
 
-            write_html(result, html_path, title=f"pivotrl eval: {policy_spec}")
-        except ImportError:
-            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+        write_html(result, html_path, title=f"pivotrl eval: {policy_spec}")
         console.print(f"report -> {html_path}", highlight=False, soft_wrap=True)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
@@ -17,16 +18,11 @@ from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install 'pivotrl[vllm]' (Linux with a CUDA GPU)"
 HITS, QUERIES = "vllm:prefix_cache_hits", "vllm:prefix_cache_queries"
 
 
 def import_vllm() -> Any:
-    try:
-        import vllm
-    except ImportError as exc:
-        raise PivotRLError(f"the vllm policy needs vLLM, which is not installed ({exc}): {INSTALL_HINT}") from None
-    return vllm
+    return require("vllm", "vllm", "the vllm policy", note="Linux with a CUDA GPU")
 
 
 def sampling_kwargs(params: SamplingParams, k: int, seed: int | None) -> dict[str, Any]:
