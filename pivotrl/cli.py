@@ -435,10 +435,28 @@ def _add_profiling_commands() -> None:
 def _add_training_commands() -> None:
     from pivotrl.cli_eval import COMMANDS as EVAL
     from pivotrl.cli_reproduce import COMMANDS as REPRODUCE
-    from pivotrl.cli_train import COMMANDS as TRAIN
 
+    try:  # its flags are read from TrainerConfig, which needs torch: torch is not a core dependency
+        from pivotrl.cli_train import COMMANDS as TRAIN
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("torch", "transformers"):
+            raise
+        TRAIN = (_missing_training_dependency(exc.name),)
     for command in (*TRAIN, *EVAL, *REPRODUCE):
         main.add_command(command)
+
+
+def _missing_training_dependency(package: str) -> click.Command:
+    """``pivotrl train`` where torch is not installed: every other command still works, and this
+    one says what to install instead of failing the whole CLI at import."""
+
+    @click.command("train", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                   add_help_option=False)
+    def train() -> None:
+        """Train with PivotGRPOTrainer (needs torch and transformers: pip install 'pivotrl[trl]')."""
+        _fail(PivotRLError(f"training needs the {package} package: pip install 'pivotrl[trl]'"))
+
+    return train
 
 
 _add_profiling_commands()
