@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         # the cache-hit path: one stored answer per action, then a timed pass served from the cache
         # (seeded directly: a random tiny model's answers are unparseable, and those are never cached)
         filler = [a + "  " for a in actions]
-        for action, pivot in zip(filler, pivots):
+        for action, pivot in zip(filler, pivots, strict=True):
             key, _ = cached._request(cached.parse(action), pivot)
             cached.cache.put(key, {"equivalent": False, "reason": "seeded", "how": "json", "text": ""})
         hits_before = cached.stats["cache_hits"]

@@ -187,7 +187,7 @@ def results_for(shape: tuple[int, int, int], got: dict[str, dict[str, Any]]) -> 
         above, ref_above = max(m["peak_bytes"] - floor, 0.0), max(ref["peak_bytes"] - floor, 1.0)
         out.append(Result(f"{method} peak beyond lm_head grad MiB ({tag})", above / 2**20, "MiB",
                           ref_above / 2**20, above / ref_above))
-        ratios = [a / b for a, b in zip(m["times"], ref["times"])]
+        ratios = [a / b for a, b in zip(m["times"], ref["times"], strict=True)]
         out.append(Result(f"{method} fwd+bwd ms ({tag})", statistics.median(m["times"]) * 1e3, "ms",
                           statistics.median(ref["times"]) * 1e3, statistics.median(ratios)))
     return out

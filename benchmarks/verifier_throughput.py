@@ -62,7 +62,7 @@ def naive_schema_check(texts: list[str], pivots: list[Pivot]) -> list[float]:
     """A hand-written reward: parse, jsonschema.validate each call (no cached validator),
     compare the decoded arguments for equality."""
     scores = []
-    for text, pivot in zip(texts, pivots):
+    for text, pivot in zip(texts, pivots, strict=True):
         action, reference = parse_action(text), parse_action(pivot.reference)
         schemas = {t["function"]["name"]: t["function"].get("parameters", {}) for t in pivot.tools}
         ok = action.kind == "tool_calls"
@@ -91,16 +91,16 @@ def main(argv: list[str] | None = None) -> None:
     texts = [as_model_text(m) for m in messages]
     reference_texts = {id(p): as_model_text(p.reference) for p in pivots}
     n = len(texts)
-    distinct = len({(id(p), t) for p, t in zip(pivots, texts)})
+    distinct = len({(id(p), t) for p, t in zip(pivots, texts, strict=True)})
 
     def naive_fuzzy() -> list[float]:
         # what a hand-written reward does: difflib on the completion and the reference text
-        return [difflib.SequenceMatcher(None, reference_texts[id(p)], t).ratio() for t, p in zip(texts, pivots)]
+        return [difflib.SequenceMatcher(None, reference_texts[id(p)], t).ratio() for t, p in zip(texts, pivots, strict=True)]
 
-    unique_pairs = list({(id(p), t): (t, p) for p, t in zip(pivots, texts)}.values())
+    unique_pairs = list({(id(p), t): (t, p) for p, t in zip(pivots, texts, strict=True)}.values())
     unique_texts, unique_pivots = [t for t, _ in unique_pairs], [p for _, p in unique_pairs]
     t_difflib = median_seconds(naive_fuzzy, args.repeats)
-    t_fuzzy_single = median_seconds(lambda: [fuzzy.verify(t, p) for t, p in zip(texts, pivots)], args.repeats)
+    t_fuzzy_single = median_seconds(lambda: [fuzzy.verify(t, p) for t, p in zip(texts, pivots, strict=True)], args.repeats)
     t_fuzzy = median_seconds(lambda: fuzzy.verify_batch(texts, pivots), args.repeats)
     t_fuzzy_distinct = median_seconds(lambda: fuzzy.verify_batch(unique_texts, unique_pivots), args.repeats)
     t_difflib_distinct = t_difflib * len(unique_texts) / n

@@ -83,9 +83,9 @@ class SearchEngine:
             tokens = self._tokenizer.tokenize(clipped, update_vocab=False, return_as="ids", show_progress=False)
             indices, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         out = []
-        for row_ids, row_scores in zip(indices, scores):
+        for row_ids, row_scores in zip(indices, scores, strict=True):
             hits = []
-            for doc_id, score in zip(row_ids, row_scores):
+            for doc_id, score in zip(row_ids, row_scores, strict=True):
                 if score <= 0:
                     continue  # no query term matched: not a result
                 doc = self.documents[int(doc_id)]

@@ -149,7 +149,7 @@ def cluster_bootstrap(values: Sequence[float], clusters: Sequence[str], rounds: 
     index = {name: i for i, name in enumerate(names)}
     sums = np.zeros(len(names))
     counts = np.zeros(len(names))
-    for value, cluster in zip(values, clusters):
+    for value, cluster in zip(values, clusters, strict=True):
         sums[index[cluster]] += value
         counts[index[cluster]] += 1
     rng = np.random.default_rng(seed)
@@ -210,7 +210,7 @@ class _Scorer:
                 todo.append(i)
         if todo:
             scores = score_actions(self.pool, verifier_for(pivot, self.override), pivot, [actions[i].action for i in todo])
-            for i, (score, reason, skipped) in zip(todo, scores):
+            for i, (score, reason, skipped) in zip(todo, scores, strict=True):
                 # a verdict the verifier could not reach (its failure policy skipped it) is not a success
                 out[i] = (0.0 if skipped else score, (not skipped) and score >= 1.0,
                           f"skipped: {reason}" if skipped else reason)
@@ -261,7 +261,7 @@ def evaluate(policy: Policy, *, pivots: Sequence[tuple[str, Sequence[Pivot]]] = 
             groups = policy.sample([j[0] for j in chunk], k, params)
             if len(groups) != len(chunk):
                 raise PivotRLError(f"the policy returned {len(groups)} groups for {len(chunk)} items")
-            for (pivot, item, task), actions in zip(chunk, groups):
+            for (pivot, item, task), actions in zip(chunk, groups, strict=True):
                 if len(actions) != k:
                     raise PivotRLError(f"the policy returned {len(actions)} replies for {k} at {pivot.id}")
                 scored = scorer.tasks(task, actions) if task is not None else scorer.pivots(pivot, actions)

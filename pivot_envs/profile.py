@@ -332,7 +332,7 @@ def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: 
             if len(groups) != len(chunk):
                 raise PivotRLError(f"policy {getattr(policy, 'name', policy)!r} returned {len(groups)} groups for "
                                    f"{len(chunk)} pivots")
-            for pivot, actions in zip(chunk, groups):
+            for pivot, actions in zip(chunk, groups, strict=True):
                 if pivot.id in done:
                     continue
                 if len(actions) != config.k:
@@ -356,7 +356,7 @@ def _profile_locked(candidates: Sequence[Pivot], policy: Policy | None, output: 
                 failed_in_a_row = 0
                 spec = specs[pivot.id]
                 scores = _sampler_scores(actions)
-                todo = [a.action for a, s in zip(actions, scores) if s is None]
+                todo = [a.action for a, s in zip(actions, scores, strict=True) if s is None]
                 vfuture = runner.submit_verify(spec, pivot, todo) if todo else None
                 verifying.append((pivot, spec, list(actions), scores, vfuture))
                 while verifying and (len(verifying) > 2 * config.concurrency or _ready(verifying[0][4])):

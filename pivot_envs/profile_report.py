@@ -78,7 +78,7 @@ def _figures(pivots: Sequence[Pivot], lam: float, min_var: float) -> dict[str, s
     for cls in CLASSES:
         shares = [c[cls] / c["candidates"] if c["candidates"] else 0.0 for c in counts]
         ax.barh(rows, shares, left=left, color=COLORS[cls], label=LABELS[cls])
-        left = [a + b for a, b in zip(left, shares)]
+        left = [a + b for a, b in zip(left, shares, strict=True)]
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.set_xlabel("share of candidates")

@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
 from pivotrl.pivot_envs.profile import Score, score_actions
 from pivotrl.pivot_envs.records import Pivot
@@ -78,10 +79,7 @@ class RayRunner:
     def __init__(self, policy_spec: str, *, policy: Policy | None = None, policy_options: dict[str, Any] | None = None,
                  address: str | None = None, num_cpus: int | None = None, sample_depth: int | None = None,
                  worker_imports: tuple[str, ...] | list[str] = ()) -> None:
-        try:
-            import ray
-        except ImportError:
-            raise PivotRLError("--ray needs Ray: pip install 'pivotrl[ray]'") from None
+        ray = require("ray", "ray", "--ray")
         from pivotrl.pivot_envs.policies import parse_spec
 
         self.policy_spec = policy_spec

@@ -89,7 +89,7 @@ def _check_group(built: Any, members: list[Pivot], report: ValidationReport,
     """Score the members' references with ``built``; collect its schema findings."""
     verdicts = built.verify_batch([p.reference for p in members], members)
     report.checked += len(members)
-    report.failures.extend((p, v) for p, v in zip(members, verdicts) if not v.equivalent or v.score < 1.0)
+    report.failures.extend((p, v) for p, v in zip(members, verdicts, strict=True) if not v.equivalent or v.score < 1.0)
     for auditor in _schema_auditors(built):
         for pivot in members:
             for finding in auditor.findings(pivot):

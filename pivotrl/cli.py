@@ -16,6 +16,7 @@ from rich.table import Table
 
 from pivotrl.cli_output import EXIT_ERROR, EXIT_NOTHING, emit_json
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 
 # Pipes and CI logs get a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -305,9 +306,10 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
         console.print(f"figures -> {json_path}", highlight=False)
     if html_path:
         try:
-            write_html(results, html_path)
-        except ImportError:
-            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+            require("matplotlib", "report", "the HTML report")
+        except PivotRLError as exc:
+            _fail(exc)
+        write_html(results, html_path)
         console.print(f"report -> {html_path}", highlight=False)
 
 
@@ -433,10 +435,28 @@ def _add_profiling_commands() -> None:
 def _add_training_commands() -> None:
     from pivotrl.cli_eval import COMMANDS as EVAL
     from pivotrl.cli_reproduce import COMMANDS as REPRODUCE
-    from pivotrl.cli_train import COMMANDS as TRAIN
 
+    try:  # its flags are read from TrainerConfig, which needs torch: torch is not a core dependency
+        from pivotrl.cli_train import COMMANDS as TRAIN
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("torch", "transformers"):
+            raise
+        TRAIN = (_missing_training_dependency(exc.name),)
     for command in (*TRAIN, *EVAL, *REPRODUCE):
         main.add_command(command)
+
+
+def _missing_training_dependency(package: str) -> click.Command:
+    """``pivotrl train`` where torch is not installed: every other command still works, and this
+    one says what to install instead of failing the whole CLI at import."""
+
+    @click.command("train", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                   add_help_option=False)
+    def train() -> None:
+        """Train with PivotGRPOTrainer (needs torch and transformers: pip install 'pivotrl[trl]')."""
+        _fail(PivotRLError(f"training needs the {package} package: pip install 'pivotrl[trl]'"))
+
+    return train
 
 
 _add_profiling_commands()

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pivotrl.errors import PivotRLError, VerifierError
+from pivotrl.optional import require
 
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
@@ -27,7 +28,7 @@ def _fail(exc: Exception) -> NoReturn:
 def suite_names(paths: list[Path]) -> list[str]:
     """Each file's stem, or its path where two files share a stem."""
     stems = [p.name.removesuffix(".gz").rsplit(".", 1)[0] for p in paths]
-    return [stem if stems.count(stem) == 1 else str(path) for stem, path in zip(stems, paths)]
+    return [stem if stems.count(stem) == 1 else str(path) for stem, path in zip(stems, paths, strict=True)]
 
 
 def results_table(result: Any, suite: str) -> Table:
@@ -87,8 +88,8 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
         config = EvalConfig(k=k, greedy=greedy, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                             seed=seed, verifier=_verifier_option(verifier), chunk=batch_size, bootstrap=bootstrap)
         pivot_suites = [(name, load_pivots(path, domain=domain)) for name, path in
-                        zip(suite_names(list(pivots)), pivots)]
-        task_suites = [(name, load_tasks(path)) for name, path in zip(suite_names(list(task_files)), task_files)]
+                        zip(suite_names(list(pivots)), pivots, strict=True)]
+        task_suites = [(name, load_tasks(path)) for name, path in zip(suite_names(list(task_files)), task_files, strict=True)]
         for name, members in [*pivot_suites, *task_suites]:
             if not members:
                 raise PivotRLError(f"{name}: the file holds no items")
@@ -130,11 +131,12 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
         console.print(f"figures -> {json_path}", highlight=False, soft_wrap=True)
     if html_path:
         try:
-            from pivotrl.pivot_envs.eval_report import write_html
+            require("matplotlib", "report", "the HTML report")
+        except PivotRLError as exc:
+            _fail(exc)
+        from pivotrl.pivot_envs.eval_report import write_html
 
-            write_html(result, html_path, title=f"pivotrl eval: {policy_spec}")
-        except ImportError:
-            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+        write_html(result, html_path, title=f"pivotrl eval: {policy_spec}")
         console.print(f"report -> {html_path}", highlight=False, soft_wrap=True)
 
 

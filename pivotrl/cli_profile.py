@@ -17,6 +17,7 @@ from rich.table import Table
 
 from pivotrl.cli_output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOTHING, ProgressBar, emit_json
 from pivotrl.errors import PivotRLError, VerifierError
+from pivotrl.optional import require
 
 MIN_K = 8
 # the same consoles as the rest of the CLI (no import of pivotrl.cli here: it imports this module)
@@ -229,14 +230,13 @@ def report(profiled: Path, html_path: Path, lam: float, min_var: float) -> None:
     from pivotrl.pivot_envs.profile import load_profiled
 
     try:
+        require("matplotlib", "report", "the HTML report")
         from pivotrl.pivot_envs.profile_report import write_html
 
         pivots = load_profiled(profiled)
         if not pivots:
             raise PivotRLError(f"{profiled}: no profiled records")
         facts = write_html(pivots, html_path, lam=lam, min_var=min_var, title=f"profile report: {profiled.name}")
-    except ImportError:
-        _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
     except OSError as exc:  # a full disk, a read-only directory: one line, not a traceback
         from pivotrl.errors import OutputError
         from pivotrl.pivot_envs.output_lock import describe_os_error

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -125,11 +126,12 @@ def reproduce(quick: bool, n_seeds: int | None, work_dir: Path | None, json_path
         console.print(f"results -> {json_path}", highlight=False, soft_wrap=True)
     if html_path:
         try:
-            write_html(summary, Path(work), html_path,
-                       notes=[f"wall-clock {wall / 60:.1f} min for this invocation; load average {load_before} "
-                              f"before, {timing['load_after']} after."])
-        except ImportError:
-            _fail(PivotRLError("the HTML report needs matplotlib: pip install 'pivotrl[report]'"))
+            require("matplotlib", "report", "the HTML report")
+        except PivotRLError as exc:
+            _fail(exc)
+        write_html(summary, Path(work), html_path,
+                   notes=[f"wall-clock {wall / 60:.1f} min for this invocation; load average {load_before} "
+                          f"before, {timing['load_after']} after."])
         console.print(f"report -> {html_path}", highlight=False, soft_wrap=True)
     print(json_line(summary), flush=True)
 

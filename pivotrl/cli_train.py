@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pivotrl.errors import PivotRLError, VerifierError
+from pivotrl.optional import require
 from pivotrl.trainer_plugin.config_file import FieldSpec, trainer_fields
 
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -196,11 +197,9 @@ def train(pivots: Path, model_spec: str, output_dir: Path | None, config_path: P
 
 def _build_trainer(start: Path, pivots: list[Any], config: Any, verifier: Any, sampler_spec: str,
                    server_token_ids: bool, ref_model: str | None, threads: int | None) -> Any:
-    try:
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-    except ImportError as exc:
-        raise PivotRLError(f"training needs torch and transformers ({exc}): pip install 'pivotrl[trl]'") from None
+    torch = require("torch", "trl", "training")
+    require("transformers", "trl", "training")
+    from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer

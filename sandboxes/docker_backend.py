@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import SandboxError
+from pivotrl.optional import require
 from pivotrl.sandboxes.agent_sandbox import AGENT_COMMAND, AGENT_MOUNT, AgentSandbox, agent_dir
 from pivotrl.sandboxes.backends import BackendChoice
 from pivotrl.sandboxes.base import SANDBOX_UID, WORKDIR, Limits, Sandbox
@@ -51,10 +52,7 @@ def owner_labels() -> dict[str, str]:
 
 def docker_client(timeout: int = 30) -> Any:
     """A docker SDK client, or SandboxError saying why not."""
-    try:
-        import docker
-    except ImportError:
-        raise SandboxError("the docker SDK is not installed: pip install 'pivotrl[docker]'") from None
+    docker = require("docker", "docker", "the Docker backend", error=SandboxError)
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()

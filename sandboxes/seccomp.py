@@ -21,6 +21,7 @@ import os
 import tempfile
 
 from pivotrl.errors import SandboxError
+from pivotrl.optional import require
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +62,9 @@ COMMAND_ONLY = ("mount", "umount2", "unshare")
 
 def _pyseccomp():
     try:
-        import pyseccomp
-    except ImportError:
-        raise SandboxError("seccomp filters need pyseccomp: pip install 'pivotrl[bwrap]'") from None
+        return require("pyseccomp", "bwrap", "seccomp filters", error=SandboxError)
     except OSError as exc:  # pyseccomp loads libseccomp when imported
         raise SandboxError(f"seccomp filters need libseccomp (apt-get install libseccomp2): {exc}") from None
-    return pyseccomp
 
 
 def _compile(for_commands: bool) -> bytes:

@@ -122,7 +122,8 @@ class StateCache:
         steps = [Step.shell(c) for c in spec.setup] + list(spec.replay)
         with builders.builder(self.mount_dir) as builder:
             results, archive = builder.build_state(dict(spec.files), steps, limits)
-        failed = [(c, r) for c, r in zip(spec.setup, results) if r.exit_code != 0]
+        # strict=False: results also hold the replayed steps after the setup commands; only setup is checked here
+        failed = [(c, r) for c, r in zip(spec.setup, results, strict=False) if r.exit_code != 0]
         if failed:
             command, res = failed[0]
             raise SandboxError(f"setup command {command!r} failed with exit {res.exit_code}: "

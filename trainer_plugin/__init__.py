@@ -6,7 +6,16 @@ transformers until one of them is needed."""
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what __getattr__ resolves, spelled out for type checkers (py.typed ships)
+    from pivotrl.trainer_plugin.adapters.trl import pivots_to_trl_dataset, trl_reward_func
+    from pivotrl.trainer_plugin.adapters.verl import compute_score, export_verl_parquet
+    from pivotrl.trainer_plugin.advantages import group_advantages, group_stats
+    from pivotrl.trainer_plugin.grpo import GRPOConfig, GRPOOutput, fused_grpo_loss, grad_norm, grpo_loss
+    from pivotrl.trainer_plugin.kernels import fused_linear_logprobs, selective_logprobs
+    from pivotrl.trainer_plugin.scoring import PivotScorer
+    from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer, TrainerConfig
 
 _EXPORTS = {
     "GRPOConfig": "pivotrl.trainer_plugin.grpo",
@@ -26,7 +35,25 @@ _EXPORTS = {
     "compute_score": "pivotrl.trainer_plugin.adapters.verl",
     "export_verl_parquet": "pivotrl.trainer_plugin.adapters.verl",
 }
-__all__ = sorted(_EXPORTS)
+# a literal list, so type checkers and linters read it; a test holds it equal to _EXPORTS
+__all__ = [
+    "GRPOConfig",
+    "GRPOOutput",
+    "PivotGRPOTrainer",
+    "PivotScorer",
+    "TrainerConfig",
+    "compute_score",
+    "export_verl_parquet",
+    "fused_grpo_loss",
+    "fused_linear_logprobs",
+    "grad_norm",
+    "group_advantages",
+    "group_stats",
+    "grpo_loss",
+    "pivots_to_trl_dataset",
+    "selective_logprobs",
+    "trl_reward_func",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -36,3 +63,7 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

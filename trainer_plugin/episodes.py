@@ -67,7 +67,7 @@ class EpisodeTrainer:
             verdicts = self.trainer.scorer.score([r.text for r in group], [pivot] * len(group))
             self.rollout_turns += len(group)
             survivors = []
-            for episode, rollout, verdict in zip(alive, group, verdicts):
+            for episode, rollout, verdict in zip(alive, group, verdicts, strict=True):
                 taken[episode].append(rollout)
                 if verdict.equivalent:
                     survivors.append(episode)

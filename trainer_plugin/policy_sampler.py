@@ -43,7 +43,7 @@ class PolicySampler:
             if model is not None:
                 model.train(was_training)
         out = []
-        for pivot, actions in zip(pivots, groups):
+        for pivot, actions in zip(pivots, groups, strict=True):
             prompt_ids = self._prompt_ids(pivot)
             group = []
             for action in actions:

@@ -89,7 +89,7 @@ class HFSampler:
                     scores = self.model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
                 new = gen.sequences[:, len(prompt_ids):].tolist()
                 group = []
-                for row, row_scores in zip(new, scores.tolist()):
+                for row, row_scores in zip(new, scores.tolist(), strict=True):
                     ids, truncated = _trim(row, self.stop, self.pad)
                     text = completion_text(self.tokenizer, ids, stopped=not truncated)
                     group.append(Rollout(pivot, prompt_ids, ids, text, row_scores[: len(ids)], truncated))

@@ -136,7 +136,7 @@ class PivotScorer:
             if len(results) != len(idx):
                 raise VerifierError(f"verifier {getattr(verifier, 'name', verifier)!r} returned {len(results)} "
                                     f"verdicts for {len(idx)} actions")
-            for i, verdict in zip(idx, results):
+            for i, verdict in zip(idx, results, strict=True):
                 try:
                     verdicts[i] = Verdict.coerce(verdict, source=f"verifier {getattr(verifier, 'name', '?')!r}")
                 except TypeError as exc:

@@ -87,11 +87,11 @@ def encode_chat(tokenizer: Any, messages: Sequence[Mapping[str, Any]], tools: Se
         end = len(_render(tokenizer, messages[:i + 1], tools, prompt=False))
         spans.append((start, end))
     stable = all(full.startswith(_render(tokenizer, messages[:i + 1], tools, prompt=False)) and s < e
-                 for i, (s, e) in zip(turns, spans))
+                 for i, (s, e) in zip(turns, spans, strict=True))
     if stable:
         return [_encode(tokenizer, full, spans, max_length)]
     out = []
-    for i, span in zip(turns, spans):
+    for i, span in zip(turns, spans, strict=True):
         text = _render(tokenizer, messages[:i + 1], tools, prompt=False)
         out.append(_encode(tokenizer, text, [span], max_length))
     return out

@@ -114,7 +114,7 @@ def _dedupe_text_actions(actions: Sequence[Any], pivots: list[PivotLike]) -> tup
     first: dict[tuple[int, str], int] = {}
     unique: list[int] = []
     inverse: list[int] = []
-    for i, (action, pivot) in enumerate(zip(actions, pivots)):
+    for i, (action, pivot) in enumerate(zip(actions, pivots, strict=True)):
         if isinstance(action, str):
             key = (id(pivot), action)
             if key in first:
@@ -230,7 +230,7 @@ class BaseVerifier(ABC):
         return self._verify_batch_all(actions, pivot_list)
 
     def _verify_batch_all(self, actions: Sequence[Any], pivot_list: list[PivotLike]) -> list[Verdict]:
-        parsed = [self.parse(a, p) for a, p in zip(actions, pivot_list)]
+        parsed = [self.parse(a, p) for a, p in zip(actions, pivot_list, strict=True)]
         verdicts: list[Verdict | None] = [None if a.is_valid else invalid_verdict(a) for a in parsed]
         todo = [i for i, v in enumerate(verdicts) if v is None]
         if todo:
@@ -239,7 +239,7 @@ class BaseVerifier(ABC):
             except RecursionError:  # one pathological action: score the batch one by one
                 results = [self.verify(parsed[i], pivot_list[i]) for i in todo]
             results = checked_batch(results, len(todo), source=f"verifier {self.name!r}")
-            for i, verdict in zip(todo, results):
+            for i, verdict in zip(todo, results, strict=True):
                 verdicts[i] = self._checked(verdict)
         return verdicts  # type: ignore[return-value]
 
@@ -254,7 +254,7 @@ class BaseVerifier(ABC):
         """Compare one valid action with the pivot's reference."""
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
-        return [self._verify(a, p) for a, p in zip(actions, pivots)]
+        return [self._verify(a, p) for a, p in zip(actions, pivots, strict=True)]
 
     def __repr__(self) -> str:
         try:

@@ -127,7 +127,7 @@ class _ShortCircuit(_Combinator):
             verdicts = checked_batch(verifier.verify_batch([actions[i] for i in pending], [pivots[i] for i in pending]),
                                      len(pending), source=f"verifier {verifier.name!r} (in {self.name})")
             still = []
-            for i, verdict in zip(pending, verdicts):
+            for i, verdict in zip(pending, verdicts, strict=True):
                 trails[i].append((verifier.name, verdict))
                 if verdict.equivalent != self.stop_on:
                     still.append(i)
@@ -164,15 +164,15 @@ class Weighted(_Combinator):
         c = WeightedConfig.of(config, params)
         self.members = _build([s for s, _ in c.verifiers])
         self.weights = [w for _, w in c.verifiers]
-        self.config = replace(c, verifiers=tuple((_member_spec(m), w) for m, w in zip(self.members, self.weights)))
+        self.config = replace(c, verifiers=tuple((_member_spec(m), w) for m, w in zip(self.members, self.weights, strict=True)))
 
     def _mix(self, verdicts: list[Verdict]) -> Verdict:
         total = sum(self.weights)
         # a weighted mean of scores in [0, 1]; clamped, since float rounding can leave it 1 + 2e-16
-        score = min(1.0, max(0.0, sum(w * v.score for w, v in zip(self.weights, verdicts)) / total))
-        details = {"verdicts": {m.name: v.to_dict() for m, v in zip(self.members, verdicts)}, "weights": self.weights}
+        score = min(1.0, max(0.0, sum(w * v.score for w, v in zip(self.weights, verdicts, strict=True)) / total))
+        details = {"verdicts": {m.name: v.to_dict() for m, v in zip(self.members, verdicts, strict=True)}, "weights": self.weights}
         equivalent = score >= self.config.threshold - 1e-12
-        reason = "; ".join(f"{m.name}={v.score:g}" for m, v in zip(self.members, verdicts))
+        reason = "; ".join(f"{m.name}={v.score:g}" for m, v in zip(self.members, verdicts, strict=True))
         return Verdict(score, equivalent, f"weighted {score:.3f} ({reason})", details)
 
     def _verify(self, action: Action, pivot: PivotLike) -> Verdict:
@@ -181,7 +181,7 @@ class Weighted(_Combinator):
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         columns = [checked_batch(m.verify_batch(actions, pivots), len(actions), source=f"verifier {m.name!r} (in weighted)")
                    for m in self.members]
-        return [self._mix(list(row)) for row in zip(*columns)]
+        return [self._mix(list(row)) for row in zip(*columns, strict=True)]
 
 
 def any_of(*verifiers: Any) -> AnyOf:

@@ -54,7 +54,9 @@ class ExactVerifier(BaseVerifier):
     def _compare(candidate: str, reference: str) -> Verdict:
         if candidate == reference:
             return Verdict.accept("identical after whitespace and quote normalisation")
-        at = next((i for i, (a, b) in enumerate(zip(candidate, reference)) if a != b), min(len(candidate), len(reference)))
+        # strict=False: the strings may differ in length; past the shorter one the difference is its end
+        at = next((i for i, (a, b) in enumerate(zip(candidate, reference, strict=False)) if a != b),
+                  min(len(candidate), len(reference)))
         return Verdict.reject(
             f"differs at character {at}",
             expected=reference[max(0, at - 30) : at + 50],
@@ -66,4 +68,4 @@ class ExactVerifier(BaseVerifier):
         for p in pivots:
             if id(p) not in refs:
                 refs[id(p)] = action_text(reference_action(p))
-        return [self._compare(action_text(a), refs[id(p)]) for a, p in zip(actions, pivots)]
+        return [self._compare(action_text(a), refs[id(p)]) for a, p in zip(actions, pivots, strict=True)]

@@ -89,4 +89,4 @@ class FuzzyVerifier(BaseVerifier):
             workers=self.config.workers,
             dtype=np.float32,
         )
-        return [self._verdict(float(s), a, p) for s, a, p in zip(scores, actions, pivots)]
+        return [self._verdict(float(s), a, p) for s, a, p in zip(scores, actions, pivots, strict=True)]

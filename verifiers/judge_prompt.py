@@ -12,6 +12,7 @@ from typing import Any
 
 from pivotrl.domain_registry import judge_hint
 from pivotrl.errors import VerifierError
+from pivotrl.optional import require
 from pivotrl.verifiers.action import Action
 
 SYSTEM = (
@@ -63,10 +64,7 @@ _JINJA = re.compile(r"\{\{\s*[A-Za-z_]|\{%")
 
 def _render(template: str, fields: dict[str, str]) -> str:
     if _JINJA.search(template):  # ``{{ name`` or ``{%``; doubled braces before a quote are str.format's
-        try:
-            import jinja2
-        except ImportError:
-            raise VerifierError("a Jinja judge template needs jinja2: pip install jinja2") from None
+        jinja2 = require("jinja2", "judge", "a Jinja judge template", error=VerifierError)
         try:
             return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False).from_string(template).render(**fields)
         except jinja2.TemplateError as exc:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from pivotrl.errors import VerifierError
+from pivotrl.optional import require
 
 T = TypeVar("T")
 
@@ -215,10 +216,7 @@ class ChatClient:
     (batch) or raised (single) as an EndpointFailure, for the caller's policy."""
 
     def __init__(self, config: ClientConfig) -> None:
-        try:
-            import openai  # noqa: F401
-        except ImportError:
-            raise VerifierError("the openai package is not installed: pip install 'pivotrl[judge]'") from None
+        require("openai", "judge", "the judge client", error=VerifierError)
         self.config = config.resolved()
         self.calls = 0
 

@@ -186,7 +186,7 @@ class LLMJudgeVerifier(BaseVerifier):
         verdicts: list[Verdict | None] = [None] * len(actions)
         pending: dict[str, list[int]] = {}
         requests: dict[str, list[dict[str, str]]] = {}
-        for i, (action, pivot) in enumerate(zip(actions, pivots)):
+        for i, (action, pivot) in enumerate(zip(actions, pivots, strict=True)):
             request = self._request(action, pivot)
             if isinstance(request, Verdict):
                 verdicts[i] = request
@@ -203,7 +203,7 @@ class LLMJudgeVerifier(BaseVerifier):
             keys = list(pending)
             self._count("calls", len(keys))
             results = self.client.chat_batch([(requests[k], self._params()) for k in keys])
-            for key, result in zip(keys, results):
+            for key, result in zip(keys, results, strict=True):
                 verdict = self._from_result(key, result)
                 for i in pending[key]:
                     verdicts[i] = verdict

@@ -85,7 +85,7 @@ class GuardedVerifier:
 
     def verify_batch(self, actions: Sequence[Any], pivots: PivotLike | Sequence[PivotLike]) -> list[Verdict]:
         if not hasattr(self.inner, "verify_batch"):
-            return [self.verify(a, p) for a, p in zip(actions, broadcast_pivots(actions, pivots))]
+            return [self.verify(a, p) for a, p in zip(actions, broadcast_pivots(actions, pivots), strict=True)]
         return checked_batch(self._call(self.inner.verify_batch, actions, pivots), len(actions),
                              source=self._source())
 

@@ -343,7 +343,7 @@ class Canonicalizer:
         if isinstance(a, Mapping) and isinstance(b, Mapping):
             return a.keys() == b.keys() and all(self.equal(a[k], b[k]) for k in a)
         if isinstance(a, list) and isinstance(b, list):
-            return len(a) == len(b) and all(self.equal(x, y) for x, y in zip(a, b))
+            return len(a) == len(b) and all(self.equal(x, y) for x, y in zip(a, b, strict=True))
         return type(a) is type(b) and a == b
 
 

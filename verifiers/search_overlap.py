@@ -99,7 +99,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
             if len(answers) != len(missing):
                 raise VerifierError(f"search_overlap: engine {engine_name!r} returned {len(answers)} result lists for "
                                     f"{len(missing)} queries")
-            fetched = {query: tuple(urls)[: self.config.k] for query, urls in zip(missing, answers)}
+            fetched = {query: tuple(urls)[: self.config.k] for query, urls in zip(missing, answers, strict=True)}
             with self._results_lock:
                 for query, urls in fetched.items():
                     self._results[f"{engine_name}\0{query}"] = urls
@@ -150,7 +150,7 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         # Retrieve every query of the batch in one engine call, then score from the cache.
         by_engine: dict[str, tuple[SearchBackend, list[str]]] = {}
-        for action, pivot in zip(actions, pivots):
+        for action, pivot in zip(actions, pivots, strict=True):
             if action.kind != "tool_calls":
                 continue
             schemas = self._state(pivot).schemas
@@ -161,4 +161,4 @@ class SearchOverlapVerifier(ToolSchemaVerifier):
                 by_engine.setdefault(name, (engine, []))[1].extend(queries)
         for name, (engine, queries) in by_engine.items():
             self._top_urls(name, engine, queries)
-        return [self._verify(a, p) for a, p in zip(actions, pivots)]
+        return [self._verify(a, p) for a, p in zip(actions, pivots, strict=True)]

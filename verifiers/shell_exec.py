@@ -287,7 +287,7 @@ class ShellExecVerifier(BaseVerifier):
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         if len(actions) <= 1 or self.concurrency == 1:
-            return [self._verify(a, p) for a, p in zip(actions, pivots)]
+            return [self._verify(a, p) for a, p in zip(actions, pivots, strict=True)]
         self._cancelled.clear()
         executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="shell_exec")
         try:
@@ -309,7 +309,7 @@ def _effect_stdout(result: CheckResult, steps: list[Step]) -> str:
     if len(result.results) != len(steps):
         raw = b"\n".join(r.stdout_bytes for r in result.results)
     else:
-        raw = b"\n".join(r.stdout_bytes for r, step in zip(result.results, steps)
+        raw = b"\n".join(r.stdout_bytes for r, step in zip(result.results, steps, strict=True)
                          if step.kind != "edit" or step.edit.get("command") == "view")
     return raw.decode("utf-8", "surrogateescape")
 

@@ -343,7 +343,7 @@ class _Analyzer:
                 return UNORDERED if stdin == UNORDERED else ORDERED
             return ORDERED
         if name in PER_OPERAND:
-            operands = [a for a, w in zip(args, words) if not (w or "").startswith("-")]
+            operands = [a for a, w in zip(args, words, strict=True) if not (w or "").startswith("-")]
             if any(self.words_unordered(a) for a in operands):
                 self.note(f"{name} of an unordered list of operands")
                 return UNORDERED
@@ -356,7 +356,7 @@ class _Analyzer:
 
     def cmd_echo(self, args: list[Any], words: list[str | None], stdin: Shape | None) -> Shape:
         options: set[str] = set()
-        rest = list(zip(args, words))
+        rest = list(zip(args, words, strict=True))
         while rest and rest[0][1] and re.fullmatch(r"-[neE]+", rest[0][1]):
             options.update(rest.pop(0)[1][1:])  # type: ignore[index]
         if "n" in options:
@@ -377,7 +377,7 @@ class _Analyzer:
             return ORDERED
         fmt = words[0]
         values = words[1:]
-        if "%b" in fmt or any(v is None and not self.one_line_value(a) for a, v in zip(args[1:], values)):
+        if "%b" in fmt or any(v is None and not self.one_line_value(a) for a, v in zip(args[1:], values, strict=True)):
             return ORDERED
         if any(v is not None and "\n" in v for v in values):
             return ORDERED
@@ -399,7 +399,7 @@ class _Analyzer:
         return False
 
     def cmd_find(self, args: list[Any], words: list[str | None], stdin: Shape | None) -> Shape:
-        if any(w is None and self.has_substitution(a) for a, w in zip(args, words)):
+        if any(w is None and self.has_substitution(a) for a, w in zip(args, words, strict=True)):
             return ORDERED
         i = 0
         actions: list[tuple[str, list[str | None]]] = []

@@ -61,7 +61,8 @@ def _flag_name(harness: str) -> str:
 def compare_keystrokes(reference: TerminusAnswer, candidate: TerminusAnswer) -> str | None:
     """None when both send the same keys after normalisation, else the first difference."""
     expected, got = key_stream(reference.keystrokes), key_stream(candidate.keystrokes)
-    for index, (a, b) in enumerate(zip(expected, got)):
+    # strict=False: a longer or shorter key stream is reported after the loop, once the common part agrees
+    for index, (a, b) in enumerate(zip(expected, got, strict=False)):
         if isinstance(a, Typed) and isinstance(b, Typed):
             if canonical_shell(a.submitted) != canonical_shell(b.submitted):
                 if b.pending and canonical_shell(b.submitted + b.pending + "\n") == canonical_shell(a.submitted):
@@ -160,11 +161,11 @@ class TerminusVerifier(BaseVerifier):
         return self._verify_valid_batch([action], [pivot])[0]
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
-        verdicts: list[Verdict | None] = [self._precheck(a, p) for a, p in zip(actions, pivots)]
+        verdicts: list[Verdict | None] = [self._precheck(a, p) for a, p in zip(actions, pivots, strict=True)]
         pending = [i for i, v in enumerate(verdicts) if v is None]
         if pending and self.judge is not None:
             judged = self.judge.verify_batch([actions[i] for i in pending], [pivots[i] for i in pending])
-            for i, verdict in zip(pending, judged):
+            for i, verdict in zip(pending, judged, strict=True):
                 verdicts[i] = Verdict(verdict.score, verdict.equivalent, verdict.reason,
                                       {**verdict.details, "stage": "judge"})
         return verdicts  # type: ignore[return-value]

@@ -236,7 +236,7 @@ class ToolSchemaVerifier(BaseVerifier):
                 pairs[i, j] = result
                 sim[i, j] = result.similarity
         rows, cols = linear_sum_assignment(sim, maximize=True) if sim.size else ((), ())
-        matched = [(i, j) for i, j in zip(rows, cols) if pairs[i, j].matched]
+        matched = [(i, j) for i, j in zip(rows, cols, strict=True) if pairs[i, j].matched]
         unmatched_refs = [i for i in range(n_ref) if i not in {m[0] for m in matched}]
         extra = [j for j in range(n_cand) if j not in set(cols)]
         m = len(matched)
@@ -264,7 +264,7 @@ class ToolSchemaVerifier(BaseVerifier):
             if relaxed:
                 details["schema_relaxed"] = relaxed
             return Verdict(score, True, f"same {what} after schema canonicalisation", details)
-        assigned = dict(zip(rows, cols))
+        assigned = dict(zip(rows, cols, strict=True))
         for i in unmatched_refs:
             if i in assigned:
                 reason, kind = pairs[i, assigned[i]].difference, pairs[i, assigned[i]].failure_kind
@@ -281,7 +281,7 @@ class ToolSchemaVerifier(BaseVerifier):
 
     def _verify_valid_batch(self, actions: list[Action], pivots: list[PivotLike]) -> list[Verdict]:
         # Reference calls are canonicalised once per pivot (cached with its schemas), not once per sample.
-        return [self._verify(action, pivot) for action, pivot in zip(actions, pivots)]
+        return [self._verify(action, pivot) for action, pivot in zip(actions, pivots, strict=True)]
 
 
 def _short(value: Any, limit: int = 80) -> str:

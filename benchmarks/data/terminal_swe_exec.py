@@ -209,7 +209,7 @@ def confirm(executor: Executor, refs: dict[str, list[Step]], fixtures: dict[str,
     for cand in runnable:
         names = [name for name, _ in fixtures[cand.pivot_id]]
         diffs = {}
-        for name, ref in zip(names, ref_result[cand.pivot_id]):
+        for name, ref in zip(names, ref_result[cand.pivot_id], strict=True):
             d = difference(ref, next(outs), cand.stdout)
             if d is not None:
                 diffs[name] = d
@@ -310,9 +310,9 @@ def build_set(domain: str, out_dir: Path, *, seed: int, budget: int, target: int
     executor = Executor(domain)
     base = [fixtures[p.id][0][1] for p in pivots]
     noop = executor.run([(spec, [Step.shell("true")], 0) for spec in base])
-    ref0 = executor.run([(spec, refs[p.id], 0) for p, spec in zip(pivots, base)])
+    ref0 = executor.run([(spec, refs[p.id], 0) for p, spec in zip(pivots, base, strict=True)])
     candidates: list[Candidate] = []
-    for p, before, after in zip(pivots, noop, ref0):
+    for p, before, after in zip(pivots, noop, ref0, strict=True):
         candidates += candidates_for(p, manifest_paths(before), after, before.manifest == after.manifest, rng)
     print(f"{len(pivots)} pivots in the pool, {len(candidates)} candidates", file=sys.stderr)
     kept, dropped, volatile = confirm(executor, refs, fixtures, candidates, steps_of)

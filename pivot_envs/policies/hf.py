@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import completion_text, pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
@@ -41,12 +42,8 @@ class HFPolicy:
     def __init__(self, model: str | os.PathLike[str] | Any, tokenizer: Any = None, *, device: str = "auto",
                  dtype: str = "auto", batch_size: int = 8, share_prefill: bool = True,
                  name: str | None = None) -> None:
-        try:
-            import torch
-            import transformers
-        except ImportError as exc:
-            raise PivotRLError(f"the hf policy needs torch and transformers ({exc}): pip install torch transformers"
-                               ) from None
+        torch = require("torch", "trl", "the hf policy")
+        transformers = require("transformers", "trl", "the hf policy")
         if batch_size < 1:
             raise PivotRLError(f"batch_size must be at least 1, got {batch_size}")
         self.batch_size = batch_size
@@ -130,7 +127,7 @@ class HFPolicy:
         for start in range(0, len(fitting), self.batch_size):
             chunk = fitting[start:start + self.batch_size]
             groups = self._generate([ordered[i] for i in chunk], [prompts[i] for i in chunk], k, params)
-            for i, group in zip(chunk, groups):
+            for i, group in zip(chunk, groups, strict=True):
                 results[i] = group
         return restore_order(results, order)  # type: ignore[arg-type]
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pivotrl.errors import PivotRLError, VerifierError
+from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
 from pivotrl.pivot_envs.policies.ordering import prefix_order
@@ -57,10 +58,7 @@ class OpenAIPolicy:
                  max_retries: int = 3, concurrency: int = 16, n_mode: str = "auto", send_tools: bool = True,
                  extra_body: dict[str, Any] | None = None, max_consecutive_failures: int = 16,
                  name: str | None = None) -> None:
-        try:
-            import openai  # noqa: F401
-        except ImportError:
-            raise PivotRLError("the openai policy needs the openai package: pip install 'pivotrl[judge]'") from None
+        require("openai", "judge", "the openai policy")
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise PivotRLError(f"openai policy: expected an http(s) base URL such as http://127.0.0.1:8000/v1, "
                                f"found {base_url!r}")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
 from pivotrl.pivot_envs.policies.chat import pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
@@ -17,16 +18,11 @@ from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install 'pivotrl[vllm]' (Linux with a CUDA GPU)"
 HITS, QUERIES = "vllm:prefix_cache_hits", "vllm:prefix_cache_queries"
 
 
 def import_vllm() -> Any:
-    try:
-        import vllm
-    except ImportError as exc:
-        raise PivotRLError(f"the vllm policy needs vLLM, which is not installed ({exc}): {INSTALL_HINT}") from None
-    return vllm
+    return require("vllm", "vllm", "the vllm policy", note="Linux with a CUDA GPU")
 
 
 def sampling_kwargs(params: SamplingParams, k: int, seed: int | None) -> dict[str, Any]:
@@ -59,7 +55,7 @@ def convert_output(output: Any, k: int, want_logprobs: bool) -> list[SampledActi
             if positions is None:
                 lps = None
             else:
-                lps = [_chosen_logprob(entry, tok) for entry, tok in zip(positions, ids)]
+                lps = [_chosen_logprob(entry, tok) for entry, tok in zip(positions, ids, strict=True)]
         actions.append(SampledAction(text=completion.text or "", token_ids=ids, logprobs=lps,
                                      finish_reason=completion.finish_reason))
     while len(actions) < k:
@@ -146,7 +142,7 @@ class VLLMPolicy:
             [SampledAction(text="", error=f"the prompt has {len(p['prompt_token_ids'])} tokens, the engine's "
                                           f"max_model_len is {limit}: not sampled")] * k
             for p in prompts]
-        for i, out in zip(fitting, outputs):
+        for i, out in zip(fitting, outputs, strict=True):
             results[i] = convert_output(out, k, params.logprobs)
         self._account([prompts[i] for i in fitting], outputs, results, before, after)
         return restore_order(results, order)

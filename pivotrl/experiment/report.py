@@ -140,7 +140,7 @@ def _bars(summary: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(METRICS), figsize=(4 * len(METRICS), 3.6), sharey=False)
-    for ax, key in zip(axes, METRICS):
+    for ax, key in zip(axes, METRICS, strict=True):
         means, errs, labels = [], [[], []], []
         for arm in ARMS:
             est = summary["arms"][arm][key]
@@ -204,7 +204,7 @@ def _funnel_figure(summary: dict[str, Any]) -> str:
     left = 0.0
     total = funnel["candidates"]["mean"] or 1
     colors = ["#c44e52", "#55a868", "#8c8c8c", "#dd8452", "#4c72b0"]
-    for key, color in zip(keys, colors):
+    for key, color in zip(keys, colors, strict=True):
         share = (funnel[key]["mean"] or 0) / total
         ax.barh(["candidates"], [share], left=[left], color=color, label=key.replace("_", " "))
         left += share

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 
 ENDOFTEXT, IM_START, IM_END = "<|endoftext|>", "<|im_start|>", "<|im_end|>"
 TOOL_CALL_OPEN, TOOL_CALL_CLOSE = "<tool_call>", "</tool_call>"
@@ -106,13 +107,11 @@ def build_toy_lm(dest: str | os.PathLike[str], texts: Iterable[str], *, size: To
     """Build the tokenizer (trained on ``texts``) and a randomly initialised model into ``dest``
     and return it; loadable with ``AutoTokenizer`` / ``AutoModelForCausalLM``. The directory is
     filled under a temporary name and renamed, so it is complete or absent."""
-    try:
-        import torch
-        from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-        from transformers.utils import logging as hf_logging
-    except ImportError as exc:
-        raise PivotRLError(f"the toy model needs torch, transformers and tokenizers ({exc}): "
-                           "pip install 'pivotrl[judge-test]'") from None
+    torch = require("torch", "judge-test", "the toy model")
+    for module in ("tokenizers", "transformers"):
+        require(module, "judge-test", "the toy model")
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers.utils import logging as hf_logging
     size = size or ToySize()
     target = Path(dest)
     target.parent.mkdir(parents=True, exist_ok=True)

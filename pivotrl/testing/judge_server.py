@@ -48,6 +48,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pivotrl.errors import VerifierError
+from pivotrl.optional import require
 
 MODEL_VERSION = "tiny-judge-model-v1"
 MARKER = ".pivotrl-tiny-model.json"  # written last: its presence means the directory is complete
@@ -175,15 +176,11 @@ def build_tiny_model(dest: str | os.PathLike[str] | None = None, *, seed: int = 
     target = Path(dest) if dest is not None else default_model_dir()
     if _is_complete(target, seed):
         return target
-    try:
-        import torch
-        from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-        from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-    except ImportError as exc:
-        raise TinyServerError(
-            f"building the tiny model needs torch, transformers and tokenizers ({exc}); "
-            "install them with `pip install 'pivotrl[judge-test]'`") from exc
-
+    torch = require("torch", "judge-test", "building the tiny model", error=TinyServerError)
+    for module in ("tokenizers", "transformers"):
+        require(module, "judge-test", "building the tiny model", error=TinyServerError)
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging
 
     target.parent.mkdir(parents=True, exist_ok=True)

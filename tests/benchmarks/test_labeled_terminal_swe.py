@@ -114,5 +114,5 @@ def test_a_sample_passes_shell_exec_and_its_labels_hold_when_executed_again(doma
         engine.Executor(f"test-{domain}", persist=False), {k: maker.steps_of(p.reference) for k, p in by_id.items()},
         {k: maker.fixtures_for(p) for k, p in by_id.items()}, candidates, maker.steps_of)
     assert not volatile and not dropped, dropped
-    for (_, record), i in zip(kept, picks):
+    for (_, record), i in zip(kept, picks, strict=True):
         assert record["differs_on"] == recorded[i]["confirmed"]["differs_on"], recorded[i]["source"]

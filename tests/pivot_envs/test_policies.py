@@ -187,8 +187,8 @@ def test_prefix_order_groups_trajectories_longest_first_and_round_trips(tool_piv
 def test_pivots_without_source_group_by_their_opening_messages(tool_pivots):
     bare = [Pivot.from_dict({**p.to_dict(), "source": None}) for p in tool_pivots]
     assert all(trajectory_key(p).startswith("hash:") for p in bare)
-    for p, bp in zip(tool_pivots, bare):
-        for q, bq in zip(tool_pivots, bare):
+    for p, bp in zip(tool_pivots, bare, strict=True):
+        for q, bq in zip(tool_pivots, bare, strict=True):
             if trajectory_key(p) == trajectory_key(q):  # one trajectory: one group
                 assert trajectory_key(bp) == trajectory_key(bq)
             if trajectory_key(bp) == trajectory_key(bq):  # one group: one shared opening (cacheable)
@@ -219,7 +219,7 @@ def test_hf_returns_k_actions_per_pivot_in_input_order_with_matching_logprobs(hf
     k, params = 3, SamplingParams(temperature=0.7, max_tokens=12, seed=11, logprobs=True)
     groups = hf_policy.sample(tool_pivots, k, params)
     assert len(groups) == len(tool_pivots) and all(len(g) == k for g in groups)
-    for pivot, group in zip(tool_pivots, groups):
+    for pivot, group in zip(tool_pivots, groups, strict=True):
         prompt = hf_policy.prompt_ids(pivot)
         for action in group:
             assert action.error is None and isinstance(action.text, str)
@@ -256,15 +256,15 @@ def test_shared_prefill_samples_what_plain_generate_samples(tiny_dir, hf_policy,
     plain_out = plain.sample(tool_pivots[:4], 3, params)
     assert hf_policy.share_prefill  # the tiny Llama's cache supports it: the fast path ran
     assert [[a.token_ids for a in g] for g in shared_out] == [[a.token_ids for a in g] for g in plain_out]
-    for g_shared, g_plain in zip(shared_out, plain_out):
-        for a, b in zip(g_shared, g_plain):
+    for g_shared, g_plain in zip(shared_out, plain_out, strict=True):
+        for a, b in zip(g_shared, g_plain, strict=True):
             assert a.logprobs == pytest.approx(b.logprobs, abs=2e-4)
 
 
 def test_hf_greedy_matches_one_pivot_at_a_time(hf_policy, tool_pivots):
     params = SamplingParams(temperature=0.0, max_tokens=6, logprobs=True)
     batched = hf_policy.sample(tool_pivots[:5], 1, params)
-    for pivot, group in zip(tool_pivots[:5], batched):
+    for pivot, group in zip(tool_pivots[:5], batched, strict=True):
         alone = hf_policy.sample([pivot], 1, params)[0]
         assert [a.token_ids for a in group] == [a.token_ids for a in alone]
         expected = _recompute_logprobs(hf_policy.model, hf_policy.prompt_ids(pivot), group[0].token_ids, 1.0)
@@ -304,7 +304,7 @@ def test_prompts_longer_than_the_context_are_errors_not_a_crash(tiny_dir, tool_p
     policy.context_length = sorted(lengths)[len(lengths) // 2]  # half the pivots no longer fit
     groups = policy.sample(tool_pivots, 2, SamplingParams(max_tokens=3, seed=0))
     assert [len(g) for g in groups] == [2] * len(tool_pivots)
-    for n, group in zip(lengths, groups):
+    for n, group in zip(lengths, groups, strict=True):
         if n >= policy.context_length:
             assert all(a.error and f"has {n} tokens" in a.error and a.text == "" for a in group)
         else:

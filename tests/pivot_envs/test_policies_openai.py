@@ -88,7 +88,7 @@ def test_k_actions_per_pivot_in_input_order_with_n_emulated(server):
     # greedy is deterministic per prompt: each pivot alone gives what it got in the batch
     greedy = SamplingParams(temperature=0.0, max_tokens=6)
     batch = policy.sample(pivots, 1, greedy)
-    for pivot, group in zip(pivots, batch):
+    for pivot, group in zip(pivots, batch, strict=True):
         alone = policy.sample([pivot], 1, greedy)[0][0]
         assert alone.text == group[0].text
     # known not to honour n: later calls send k single requests straight away

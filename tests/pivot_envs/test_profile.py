@@ -212,7 +212,7 @@ class ShortContextPolicy(ReplayPolicy):
     def sample(self, pivots, k, params):
         out = super().sample(pivots, k, params)
         return [[SampledAction(text="", error=f"the prompt has {900 + i} tokens, the model's context is 512")] * k
-                if len(p.messages) > 4 else group for i, (p, group) in enumerate(zip(pivots, out))]
+                if len(p.messages) > 4 else group for i, (p, group) in enumerate(zip(pivots, out, strict=True))]
 
 
 def test_prompts_over_the_context_are_left_out_without_stopping_the_run(candidates, tmp_path):

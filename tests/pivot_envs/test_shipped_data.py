@@ -50,7 +50,7 @@ def test_one_wrong_value_is_rejected_everywhere(domain_pivots):
     domain, _, pivots = domain_pivots
     verifier = get_verifier(get_domain(domain).verifier)
     verdicts = verifier.verify_batch([perturb_reference(p) for p in pivots], pivots)
-    accepted = [(p.id, v.reason) for p, v in zip(pivots, verdicts) if v.equivalent]
+    accepted = [(p.id, v.reason) for p, v in zip(pivots, verdicts, strict=True) if v.equivalent]
     assert not accepted
 
 

@@ -79,7 +79,7 @@ def test_episodes_end_at_the_first_rejection_and_share_their_outcome(tmp_path):
     assert script.calls == [(0, 4), (1, 2)]  # the two episodes rejected at turn 1 never reach turn 2
     assert metrics["rollout_turns"] == 6 and metrics["episode_success"] == 0.25
     assert metrics["turns_per_episode"] == 1.5
-    by_text = list(zip([r.text for r in seen["rollouts"]], seen["rewards"], seen["advantages"]))
+    by_text = list(zip([r.text for r in seen["rollouts"]], seen["rewards"], seen["advantages"], strict=True))
     # episode 0 (both turns right) is the only success; its two turns share one positive advantage
     successes = [(t, a) for t, r, a in by_text if r == 1.0]
     assert [t for t, _ in successes] == GOOD and successes[0][1] == successes[1][1] > 0

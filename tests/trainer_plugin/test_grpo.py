@@ -176,7 +176,7 @@ def test_fused_grpo_loss_equals_grpo_loss_on_fused_logprobs(loss_type, level, be
         results.append((out.loss.detach(), *torch.autograd.grad(out.loss, params), out.metrics, out.logprobs))
     plain, fused = results
     assert float(fused[0]) == pytest.approx(float(plain[0]), rel=1e-10, abs=1e-12)
-    for a, b in zip(fused[1:4], plain[1:4]):
+    for a, b in zip(fused[1:4], plain[1:4], strict=True):
         assert torch.allclose(a, b, atol=1e-10)
     for key in ("ratio_mean", "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean", "kl"):
         assert fused[4][key] == pytest.approx(plain[4][key], abs=1e-9)
@@ -197,7 +197,7 @@ def test_fused_grpo_loss_fp32_and_bf16_close_to_unfused():
                 lp = fused_linear_logprobs(h, w, ids, 0.8, mask=mask)
                 out = grpo_loss(lp, adv, mask, cfg, old_logprobs=old.float())
             res.append((out.loss.detach().float(), *[g.float() for g in torch.autograd.grad(out.loss, (h, w))]))
-        for a, b in zip(*res):
+        for a, b in zip(*res, strict=True):
             assert float((a - b).abs().max()) <= tol * max(float(b.abs().max()), 1.0)
 
 

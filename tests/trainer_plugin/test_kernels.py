@@ -71,7 +71,7 @@ def test_fused_linear_logprobs_matches_naive_forward_and_backward(dtype, tempera
     up = torch.randn(3, 7, generator=torch.Generator().manual_seed(2))
     ours = grads(lp + 0.3 * ent, hidden, weight, bias, upstream=up)
     ref = grads(ref_lp + 0.3 * ref_ent, hidden, weight, bias, upstream=up)
-    for a, b in zip(ours, ref):
+    for a, b in zip(ours, ref, strict=True):
         close(a, b, bwd)
     assert bool((ours[0][~mask] == 0).all()), "masked positions get no gradient"
 

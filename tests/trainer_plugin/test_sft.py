@@ -30,7 +30,7 @@ def test_targets_are_exactly_the_assistant_turns(toy, trajectories):
     _, tokenizer, _ = toy
     trajectory = trajectories[0]
     [example] = encode_chat(tokenizer, trajectory.messages, trajectory.tools)
-    targets = tokenizer.decode([t for t, m in zip(example.ids, example.targets) if m])
+    targets = tokenizer.decode([t for t, m in zip(example.ids, example.targets, strict=True) if m])
     expected = ""
     for i, message in enumerate(trajectory.messages):
         if message["role"] == "assistant":
@@ -55,7 +55,7 @@ def test_a_template_that_rewrites_history_gets_one_example_per_turn(toy, traject
         examples = encode_chat(tokenizer, messages)
     finally:
         tokenizer.chat_template = original
-    assert [tokenizer.decode([t for t, m in zip(e.ids, e.targets) if m]) for e in examples] == \
+    assert [tokenizer.decode([t for t, m in zip(e.ids, e.targets, strict=True) if m]) for e in examples] == \
         ["hello\n", "ciao\n"]
 
 

@@ -147,7 +147,7 @@ def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pi
         sampler = EndpointSampler(client, tokenizer, max_new_tokens=8)
         groups = sampler.sample(tool_pivots[:2], 2)
         assert [len(g) for g in groups] == [2, 2]
-        for pivot, group in zip(tool_pivots[:2], groups):
+        for pivot, group in zip(tool_pivots[:2], groups, strict=True):
             for rollout in group:
                 assert rollout.pivot is pivot and rollout.completion_ids
                 # the served text, re-tokenized with the trainer's tokenizer, decodes back to itself
@@ -233,7 +233,7 @@ def test_resuming_from_a_checkpoint_continues_the_run_exactly(tiny_lm_dir, tool_
         handle.write(json.dumps({"step": 3.0, "loss": 123.0}) + "\n")
     resumed = run(tmp_path / "split", None, resume=True)
 
-    for (name, a), b in zip(straight.named_parameters(), resumed.parameters()):
+    for (name, a), b in zip(straight.named_parameters(), resumed.parameters(), strict=True):
         assert torch.equal(a, b), name
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [int(m["step"]) for m in lines] == [1, 2, 3, 4]

@@ -47,7 +47,7 @@ def test_dataset_keeps_tool_call_arguments_intact_across_rows(tool_pivots):
     # prefixes with earlier tool calls: Arrow must not merge argument names across calls
     pivots = [p for p in tool_pivots if any(m.get("tool_calls") for m in p.messages)][:4]
     ds = pivots_to_trl_dataset(pivots)
-    for pivot, row in zip(pivots, ds):
+    for pivot, row in zip(pivots, ds, strict=True):
         want = [c["function"]["arguments"] for m in pivot.messages for c in m.get("tool_calls") or []]
         got = [c["function"]["arguments"] for m in row["prompt"] for c in m.get("tool_calls") or []]
         assert got == want
@@ -59,7 +59,7 @@ def test_dataset_with_tokenizer_renders_each_pivots_own_tools(tool_pivots, tiny_
     tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
     pivots = [tool_pivots[0], next(p for p in tool_pivots if p.tools != tool_pivots[0].tools)]
     ds = pivots_to_trl_dataset(pivots, tokenizer=tokenizer)
-    for pivot, prompt in zip(pivots, ds["prompt"]):
+    for pivot, prompt in zip(pivots, ds["prompt"], strict=True):
         assert isinstance(prompt, str) and prompt.endswith("<|im_start|>assistant\n")
         assert prompt == render_prompt(tokenizer, pivot.messages, pivot.tools)
         for tool in pivot.tools:
@@ -234,7 +234,7 @@ def test_real_grpo_trainer_runs_two_steps_with_our_dataset_and_reward(tool_pivot
         assert "reward" in entry and "pivot/equivalent" in entry
     assert trainer.state.global_step == 2
     assert any(e["reward_std"] > 0 for e in logged)
-    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")

@@ -74,7 +74,7 @@ def test_parquet_has_the_columns_and_nested_fields_verl_reads(call_pivots, tmp_p
     assert verl.export_verl_parquet(call_pivots, path) == len(call_pivots)
     table = pq.read_table(path)
     assert set(table.column_names) == {"data_source", "prompt", "ability", "reward_model", "extra_info"}
-    for i, (pivot, row) in enumerate(zip(call_pivots, table.to_pylist())):
+    for i, (pivot, row) in enumerate(zip(call_pivots, table.to_pylist(), strict=True)):
         assert row["data_source"] == "pivotrl/tool" and row["ability"] == "tool_use"
         assert row["reward_model"]["style"] == "rule"
         assert json.loads(row["reward_model"]["ground_truth"]) == pivot.reference
@@ -97,7 +97,7 @@ def test_prompt_round_trips_through_verls_loader_and_chat_template(call_pivots, 
     path = tmp_path / "train.parquet"
     verl.export_verl_parquet(call_pivots, path)
     loaded = datasets.load_dataset("parquet", data_files=str(path))["train"]
-    for pivot, row in zip(call_pivots, loaded):
+    for pivot, row in zip(call_pivots, loaded, strict=True):
         rendered = tokenizer.apply_chat_template(row["prompt"], add_generation_prompt=True, tokenize=False)
         assert rendered == tokenizer.apply_chat_template(columnar_messages(pivot.messages),
                                                          add_generation_prompt=True, tokenize=False)
@@ -111,7 +111,7 @@ def test_prompt_round_trips_through_verls_loader_and_chat_template(call_pivots, 
 def test_compute_score_as_the_naive_manager_calls_it(call_pivots, tmp_path):
     path = tmp_path / "train.parquet"
     verl.export_verl_parquet(call_pivots, path)
-    for pivot, row in zip(call_pivots, pq.read_table(path).to_pylist()):
+    for pivot, row in zip(call_pivots, pq.read_table(path).to_pylist(), strict=True):
         result = _naive_manager_call(verl.compute_score, row, _reference_text(pivot))
         assert result == {"score": 1.0, "acc": 1.0, "skipped": 0.0}
         for wrong in _perturbed(pivot):
@@ -157,7 +157,7 @@ def test_pivot_by_id_needs_the_pivot_file_from_reward_kwargs(call_pivots, tmp_pa
         _naive_manager_call(verl.compute_score, rows[0], _reference_text(call_pivots[0]))
     pivots_file = tmp_path / "pivots.jsonl"
     write_jsonl(call_pivots, pivots_file)
-    for pivot, row in zip(call_pivots, rows):
+    for pivot, row in zip(call_pivots, rows, strict=True):
         out = _naive_manager_call(verl.compute_score, row, _reference_text(pivot), pivots=str(pivots_file))
         assert out["score"] == 1.0
     bad = {**rows[0], "extra_info": {**rows[0]["extra_info"], "pivot_id": "missing"}}

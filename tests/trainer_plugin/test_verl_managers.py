@@ -54,7 +54,7 @@ def rows_and_answers(tool_pivots, tmp_path_factory) -> list[tuple[dict[str, Any]
     path = tmp_path_factory.mktemp("verl") / "train.parquet"
     verl.export_verl_parquet(pivots, path)
     out = []
-    for pivot, row in zip(pivots, pq.read_table(path).to_pylist()):
+    for pivot, row in zip(pivots, pq.read_table(path).to_pylist(), strict=True):
         call = pivot.reference["tool_calls"][0]["function"]
         good = "".join(f'<tool_call>\n{{"name": "{c["function"]["name"]}", "arguments": {c["function"]["arguments"]}}}'
                        "\n</tool_call>" for c in pivot.reference["tool_calls"])
@@ -151,7 +151,7 @@ def _prime_scores(evaluation_func, completions, references, tasks, extra_info) -
     async def run() -> list[float]:
         with ProcessPoolExecutor(max_workers=2) as executor:
             results = await asyncio.gather(*(single(executor, c, r, t, e) for c, r, t, e in
-                                             zip(completions, references, tasks, extra_info)))
+                                             zip(completions, references, tasks, extra_info, strict=True)))
         scores = []
         for result in results:
             if isinstance(result, Exception) or result is None:

@@ -102,7 +102,7 @@ def test_the_batch_path_matches_one_by_one(terminus):
     pivots = [terminus_pivot(REFERENCES[h], pivot_id=h) for h in sorted(REFERENCES)]
     actions = [REFERENCES["terminus_1"], "no", REFERENCES["terminus_1"], REFERENCES["terminus_2"]]
     batch = terminus.verify_batch(actions, [pivots[0], pivots[0], pivots[1], pivots[1]])
-    single = [terminus.verify(a, p) for a, p in zip(actions, [pivots[0], pivots[0], pivots[1], pivots[1]])]
+    single = [terminus.verify(a, p) for a, p in zip(actions, [pivots[0], pivots[0], pivots[1], pivots[1]], strict=True)]
     assert [v.score for v in batch] == [v.score for v in single] == [1.0, 0.0, 0.0, 1.0]
 
 

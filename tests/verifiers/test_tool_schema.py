@@ -173,7 +173,7 @@ def test_batch_matches_single_path(verifier, flight_pivot):
                hermes(("get_weather", {"city": "Oslo"})), "text", "<tool_call>{", hermes(("get_weather", {"city": "Oslo", "unit": "kelvin"}))]
     pivots = [flight_pivot, other, flight_pivot, other, other]
     batch = verifier.verify_batch(actions, pivots)
-    single = [verifier.verify(a, p) for a, p in zip(actions, pivots)]
+    single = [verifier.verify(a, p) for a, p in zip(actions, pivots, strict=True)]
     assert [v.to_dict() for v in batch] == [v.to_dict() for v in single]
     assert [v.score for v in batch] == [1, 1, 0, 0, 0]
 

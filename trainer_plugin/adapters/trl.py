@@ -72,7 +72,7 @@ class _Reward:
             return [action_of(c) for c in completions]
         stop = {self.tokenizer.eos_token_id}
         out = []
-        for completion, ids in zip(completions, completion_ids):
+        for completion, ids in zip(completions, completion_ids, strict=True):
             if isinstance(completion, str):
                 ids = list(ids)
                 out.append(completion_text(self.tokenizer, ids, stopped=bool(ids) and ids[-1] in stop))

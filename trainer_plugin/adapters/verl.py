@@ -192,7 +192,7 @@ def compute_score_batch(data_sources: Sequence[str], solution_strs: Sequence[str
     out: list[dict[str, float]] = [{} for _ in solution_strs]
     for scorer, idx in groups.values():
         verdicts = scorer.score([solution_strs[i] for i in idx], [found[i][0] for i in idx])
-        for i, verdict in zip(idx, verdicts):
+        for i, verdict in zip(idx, verdicts, strict=True):
             if verdict.skipped:
                 logger.warning("pivot %s: the verifier skipped a sample (%s); verl scores it 0", found[i][0].id,
                                verdict.reason)

@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from pivotrl.errors import PivotRLError
+from pivotrl.optional import require
 from pivotrl.trainer_plugin.kernels.chunked import (
     LinearLogprobs,
     LogitsLogprobs,
@@ -56,8 +57,7 @@ def rows_backend(device: torch.device, backend: str | None = None) -> Any:
     if device.type != "cuda" and not _triton_interpreted():
         raise PivotRLError(f"backend='triton' needs CUDA tensors (got {device.type}); on CPU use backend='torch', "
                            "or set TRITON_INTERPRET=1 before importing triton to run the kernels in the interpreter")
-    if not _has_triton():
-        raise PivotRLError("backend='triton' needs the triton package: pip install 'pivotrl[triton]'")
+    require("triton", "triton", "backend='triton'")
     from pivotrl.trainer_plugin.kernels.rows_triton import TritonRows
 
     return TritonRows

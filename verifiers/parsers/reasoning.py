@@ -78,7 +78,7 @@ def strip_reasoning(text: str) -> tuple[str, str | None]:
         return text.strip(), None
     parts: list[str] = []
     lowered = text.lower()
-    for (opener, closer), (raw_open, raw_close) in zip(_COMPILED, _PAIRS):
+    for (opener, closer), (raw_open, raw_close) in zip(_COMPILED, _PAIRS, strict=True):
         if raw_open.lower() not in lowered and raw_close.lower() not in lowered:
             continue
         before = len(parts)
