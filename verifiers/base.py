@@ -182,7 +182,12 @@ class BaseVerifier(ABC):
             raise VerifierError(f"verifier {self.name!r}: {exc}") from None
         clone = copy.copy(self)
         clone.parser_config = replace(self.parser_config, parser=name)
+        clone._after_copy()
         return clone
+
+    def _after_copy(self) -> None:  # noqa: B027 - optional to override
+        """Called on a shallow copy (``with_parser``): a verifier that holds a shared resource
+        takes its own share here, so closing the copy and the original gives back two shares."""
 
     def spec(self) -> dict[str, Any]:
         """``{"name", "params"}``: rebuilds this verifier with ``get_verifier``; the parser is a

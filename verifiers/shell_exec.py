@@ -154,6 +154,10 @@ class ShellExecVerifier(BaseVerifier):
         self.stats = {"checks": 0, "sandbox_failures": 0}
         self._cancelled = threading.Event()  # set by Ctrl-C in a batch: no new checks start
 
+    def _after_copy(self) -> None:
+        self.runtime.acquire()  # the copy's own share of the sandboxes, given back by its close()
+        self._closed = False
+
     def close(self) -> None:
         """Give back this verifier's share of the sandbox runtime; when no verifier or env of
         this process uses it any more, its warm sandboxes (containers) are stopped."""

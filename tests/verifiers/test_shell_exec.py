@@ -248,3 +248,18 @@ def test_close_gives_the_warm_sandboxes_back(backend):
     finally:
         for _ in range(others):
             runtime.acquire()
+
+
+def test_a_parser_copy_holds_its_own_share_of_the_sandboxes(backend):
+    """``with_parser`` copies the verifier: closing the copy must not stop the sandboxes the
+    original still uses (each holds one share, each close gives back one)."""
+    original = get_verifier("shell_exec", sandbox=backend)
+    runtime = original.runtime
+    before = runtime.users
+    copy = original.with_parser("bash")
+    assert runtime.users == before + 1
+    copy.close()
+    copy.close()  # twice: still one share
+    assert runtime.users == before
+    original.close()
+    assert runtime.users == before - 1
