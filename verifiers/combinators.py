@@ -78,6 +78,11 @@ class WeightedConfig(VerifierConfig):
 class _Combinator(BaseVerifier):
     members: list[Verifier]
 
+    def _after_copy(self) -> None:
+        # the copy's own members (each takes its own share of what it holds), so closing the
+        # copy never closes what the original still uses
+        self.members = [m.with_parser(m.parser) if isinstance(m, BaseVerifier) else m for m in self.members]
+
     def close(self) -> None:
         """Close every member: a combinator holding shell_exec holds its sandboxes."""
         for member in self.members:

@@ -263,3 +263,15 @@ def test_a_parser_copy_holds_its_own_share_of_the_sandboxes(backend):
     assert runtime.users == before
     original.close()
     assert runtime.users == before - 1
+
+
+def test_a_parser_copy_of_a_combinator_holds_its_own_share_too(backend):
+    original = get_verifier("any_of", verifiers=["exact", {"name": "shell_exec", "params": {"sandbox": backend}}])
+    runtime = original.members[1].runtime
+    before = runtime.users
+    copy = original.with_parser("bash")
+    assert runtime.users == before + 1 and copy.members[1] is not original.members[1]
+    copy.close()
+    assert runtime.users == before
+    original.close()
+    assert runtime.users == before - 1
