@@ -21,6 +21,7 @@ import gc
 import json
 import random
 import resource
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
+from tqdm import tqdm
 
 import pivotrl  # noqa: F401 - registers the pivot/* ids
 from pivotrl.benchmarks.common import Result, report
@@ -90,7 +92,8 @@ def browse_soak(steps: int, seed: int = 0) -> Phase:
     phase = Phase()
     warmup = max(1, steps // 10)
     started = time.perf_counter()
-    for i in range(steps):
+    # progress on stderr (a full soak takes minutes); the table and JSON line stay on stdout
+    for i in tqdm(range(steps), desc="browse soak", unit="step", mininterval=10, file=sys.stderr):
         if i == warmup:
             gc.collect()
             phase.rss_start = rss_mb()
@@ -207,6 +210,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     seconds = args.seconds if args.seconds is not None else (5.0 if args.quick else 60.0)
 
     browse = browse_soak(steps)
+    print(f"tool soak: {threads} threads for {seconds:g} s (after {max(1.0, seconds / 10):g} s on one thread)",
+          file=sys.stderr, flush=True)
     tool = tool_threads_soak(threads, seconds)
     results = [
         Result("browse steps/s (distinct queries) vs first tenth", browse.rate, "steps/s", browse.early_rate,
