@@ -118,6 +118,17 @@ class LLMJudgeVerifier(BaseVerifier):
         if c.check_connection:
             self.client.check_connection()
 
+    def close(self) -> None:
+        """Close the verdict cache's database (safe twice); the judge still answers afterwards,
+        uncached."""
+        if self.cache is not None:
+            self.cache.close()
+
+    def _after_copy(self) -> None:
+        # a parser copy opens its own connection, so closing one never closes the other's cache
+        if self.cache is not None:
+            self.cache = JudgeCache(self.cache.path)
+
     def _count(self, key: str, n: int = 1) -> None:
         with self._stats_lock:
             self.stats[key] += n

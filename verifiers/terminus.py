@@ -10,6 +10,7 @@ explanation fields never decide.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -125,6 +126,17 @@ class TerminusVerifier(BaseVerifier):
                                              "max_tokens": 256, **self.config.judge})
             if self.config.judge.get("model") is None:  # named by the environment: recorded, as llm_judge does
                 self.config = replace(self.config, judge={**self.config.judge, "model": self.judge.config.model})
+
+    def close(self) -> None:
+        """Close the judge (its verdict cache), if one is configured."""
+        if self.judge is not None:
+            self.judge.close()
+
+    def _after_copy(self) -> None:
+        if self.judge is not None:  # the copy's own judge: closing one never closes the other's cache
+            judge = copy.copy(self.judge)
+            judge._after_copy()
+            self.judge = judge
 
     def _reference(self, pivot: PivotLike) -> TerminusAnswer:
         reference = parse_action(pivot.reference, _REFERENCE_PARSER)

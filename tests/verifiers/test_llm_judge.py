@@ -172,3 +172,19 @@ def test_tolerant_answer_parsing(text, expected, how):
 def test_yes_probability_needs_logprobs():
     assert yes_probability(None) is None
     assert yes_probability([{"token": "no", "logprob": math.log(0.9), "top": {"yes": math.log(0.1)}}]) == pytest.approx(0.1)
+
+
+def test_close_closes_the_cache_and_a_parser_copy_keeps_its_own(tmp_path):
+    with ScriptedServer(lambda r: (200, YES, 0)) as server:
+        original = judge(server, tmp_path)
+        copy = original.with_parser("hermes")
+        copy.verify("same words", TEXT_PIVOT)
+        copy.close()
+        copy.close()  # twice is fine
+        assert copy.cache._db is None
+        verdict = original.verify("same words", TEXT_PIVOT)  # the original's cache is still open
+        assert verdict.details["cached"] and len(server.requests) == 1
+        original.close()
+        assert original.cache._db is None
+        assert original.verify("other words", TEXT_PIVOT).equivalent  # still answers, uncached
+    assert len(server.requests) == 2

@@ -168,3 +168,15 @@ def test_agreement_with_nemo_gyms_judge_on_its_sample_rollouts(terminus):
         reply = row["response"]["output"][-1]["content"][0]["text"]
         agree += terminus.verify(reply, pivot).score == row["reward"]
     assert (agree, len(rows)) == (5, 5)
+
+
+def test_close_closes_the_judges_cache_and_a_parser_copy_has_its_own(tmp_path):
+    pytest.importorskip("openai")
+    verifier = get_verifier("terminus", judge={"base_url": "http://127.0.0.1:9/v1", "model": "scripted",
+                                                "cache": str(tmp_path / "judge.sqlite"), "check_connection": False})
+    copy = verifier.with_parser("hermes")
+    assert copy.judge is not verifier.judge
+    copy.close()
+    assert copy.judge.cache._db is None and verifier.judge.cache._db is not None
+    verifier.close()
+    assert verifier.judge.cache._db is None
