@@ -7,11 +7,11 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from pivotrl.verifiers.schema_dialects import strict_schema
 from pivotrl.verifiers.schema_types import parse_type_name
+from tests.verifiers.schema_strategies import schema_junk
 
 
 def prop(schema: dict, name: str = "x") -> dict:
@@ -167,16 +167,7 @@ def test_results_are_cached_by_content():
 
 
 # -- any schema at all: the result is valid JSON Schema, and making it strict again changes nothing --
-_junk = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.sampled_from(
-        ["string", "int", "dict", "List[str]", "Optional[float]", "nonsense", "#/definitions/X", "(", "", "null"])),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["type", "properties", "items", "enum", "required", "default", "anyOf", "oneOf",
-                                         "allOf", "$ref", "nullable", "minimum", "maxLength", "pattern", "const",
-                                         "additionalProperties", "definitions", "format", "not", "a", "b"]),
-                        inner, max_size=5)),
-    max_leaves=25)
+_junk = schema_junk
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

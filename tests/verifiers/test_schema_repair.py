@@ -9,17 +9,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from pivotrl.verifiers.schema_repair import check_defaults, plainly_valid, repair
+from tests.verifiers.schema_strategies import schema_junk
 
-_junk = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.sampled_from(
-        ["string", "int", "dict", "List[str]", "Optional[float]", "nonsense", "#/definitions/X", "(", "", "null"])),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["type", "properties", "items", "enum", "required", "default", "anyOf", "oneOf",
-                                         "allOf", "$ref", "nullable", "minimum", "maxLength", "pattern", "const",
-                                         "additionalProperties", "definitions", "format", "not", "a", "b"]),
-                        inner, max_size=5)),
-    max_leaves=25)
+_junk = schema_junk
 
 
 
