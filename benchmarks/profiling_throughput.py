@@ -27,7 +27,7 @@ from pivotrl.benchmarks.common import Result, report
 from pivotrl.pivot_envs import shipped_pivots
 from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies import SamplingParams, get_policy
-from pivotrl.pivot_envs.profile import ProfileConfig, profile
+from pivotrl.pivot_envs.profiling import ProfileConfig, profile
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers.spec import VerifierPool
 

@@ -20,7 +20,7 @@ from typing import Any
 from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.domains import verifier_for
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
-from pivotrl.pivot_envs.profile import score_actions
+from pivotrl.pivot_envs.profiling.scoring import score_actions
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.pivot_envs.tasks import Task, check_answer
 from pivotrl.verifiers.spec import VerifierPool

@@ -1,6 +1,6 @@
 """``pivotrl profile``, ``pivotrl filter`` and ``pivotrl report``: the CLI side of profiling
-(progress bar, funnel tables, messages); the work is in pivot_envs.profile, .filter and
-.profile_report."""
+(progress bar, funnel tables, messages); the work is in pivot_envs.profiling (the engine,
+.filter and .report)."""
 
 from __future__ import annotations
 
@@ -79,8 +79,8 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
     from pivotrl.pivot_envs.output_lock import exclusive_output
     from pivotrl.pivot_envs.policies import SamplingParams, get_policy, parse_spec
     from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
-    from pivotrl.pivot_envs.profile import ProfileConfig, finished_ids
-    from pivotrl.pivot_envs.profile import profile as run_profile
+    from pivotrl.pivot_envs.profiling import ProfileConfig, finished_ids
+    from pivotrl.pivot_envs.profiling import profile as run_profile
 
     out = err_console if as_json else console
     if k < MIN_K:
@@ -108,7 +108,7 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
                 with err_console.status(f"loading policy {policy_spec}"):
                     policy = get_policy(policy_spec, **options)
             if use_ray or ray_address:
-                from pivotrl.pivot_envs.ray_runner import RayRunner
+                from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
                 with err_console.status("starting Ray" if not ray_address else f"joining Ray at {ray_address}"):
                     runner = RayRunner(policy_spec, policy=policy, address=ray_address)
@@ -188,9 +188,9 @@ def funnel_table(title: str, rows: list[tuple[str, dict[str, int]]]) -> Table:
 def filter_cmd(profiled: Path, output: Path, lam: float, min_var: float, as_json: bool) -> None:
     """Keep the profiled candidates with var > MIN_VAR and mean < LAM and print the funnel
     per domain and per turn position. Exits 1 when no candidate is kept."""
-    from pivotrl.pivot_envs.filter import filter_pivots
     from pivotrl.pivot_envs.io import write_jsonl
-    from pivotrl.pivot_envs.profile import load_profiled
+    from pivotrl.pivot_envs.profiling import load_profiled
+    from pivotrl.pivot_envs.profiling.filter import filter_pivots
 
     out = err_console if as_json else console
     try:
@@ -227,11 +227,11 @@ def filter_cmd(profiled: Path, output: Path, lam: float, min_var: float, as_json
 def report(profiled: Path, html_path: Path, lam: float, min_var: float) -> None:
     """A self-contained HTML report: mean-reward histogram with the kept region, variance by
     turn index, share of zero-advantage candidates."""
-    from pivotrl.pivot_envs.profile import load_profiled
+    from pivotrl.pivot_envs.profiling import load_profiled
 
     try:
         require("matplotlib", "report", "the HTML report")
-        from pivotrl.pivot_envs.profile_report import write_html
+        from pivotrl.pivot_envs.profiling.report import write_html
 
         pivots = load_profiled(profiled)
         if not pivots:

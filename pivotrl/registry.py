@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
@@ -35,6 +36,7 @@ class Registry(Generic[T]):
         self.entry_point_group = entry_point_group
         self._entries: dict[str, T | str] = {}
         self._entry_points_loaded = entry_point_group is None
+        self._entry_points_lock = threading.Lock()
         #: bumped on every change, so derived caches can tell they are stale
         self.version = 0
 
@@ -61,15 +63,20 @@ class Registry(Generic[T]):
         self.version += 1
 
     def _load_entry_points(self) -> None:
+        # Verifiers are first looked up from worker threads (profiling verifies on a pool): the
+        # flag is set only once the entries are in, so no thread sees "loaded" with none there.
         if self._entry_points_loaded:
             return
-        self._entry_points_loaded = True
-        assert self.entry_point_group is not None
-        for ep in entry_points(group=self.entry_point_group):
-            if ep.name not in self._entries:
-                self._entries[ep.name] = ep.value
-                self.version += 1
-                logger.debug("%s %r found through entry point %s", self.kind, ep.name, ep.value)
+        with self._entry_points_lock:
+            if self._entry_points_loaded:
+                return
+            assert self.entry_point_group is not None
+            for ep in entry_points(group=self.entry_point_group):
+                if ep.name not in self._entries:
+                    self._entries[ep.name] = ep.value
+                    self.version += 1
+                    logger.debug("%s %r found through entry point %s", self.kind, ep.name, ep.value)
+            self._entry_points_loaded = True
 
     def get(self, name: str) -> T:
         if name not in self._entries:

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from pivotrl.cli import main
 from pivotrl.pivot_envs import write_jsonl
-from pivotrl.pivot_envs.profile import load_profiled
+from pivotrl.pivot_envs.profiling import load_profiled
 from pivotrl.verifiers import get_verifier
-from tests.pivot_envs.test_profile_support import shipped_candidates
+from tests.pivot_envs.profiling.support import shipped_candidates
 
 ARGS = ["-k", "4", "--max-tokens", "6", "--seed", "11", "--batch-size", "2", "--keep-actions"]
 
@@ -102,8 +102,8 @@ def test_killed_run_resumes_to_the_uninterrupted_output(model_dir, candidates_fi
 def test_filter_and_report_cli(tmp_path):
     pivots = shipped_candidates("tool", limit=30)
     from pivotrl.pivot_envs.policies import SamplingParams
-    from pivotrl.pivot_envs.profile import ProfileConfig, profile
-    from tests.pivot_envs.test_profile_support import ReplayPolicy
+    from pivotrl.pivot_envs.profiling import ProfileConfig, profile
+    from tests.pivot_envs.profiling.support import ReplayPolicy
 
     profiled = tmp_path / "profiled.jsonl"
     profile(pivots, ReplayPolicy(), profiled, ProfileConfig(k=8, sampling=SamplingParams(seed=2)))

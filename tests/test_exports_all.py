@@ -34,7 +34,8 @@ def _package(name: str):
 def test_the_checked_packages_are_the_public_ones():
     assert {"pivotrl", "pivotrl.pivot_envs", "pivotrl.verifiers", "pivotrl.verifiers.parsers", "pivotrl.sandboxes",
             "pivotrl.trainer_plugin", "pivotrl.trainer_plugin.adapters", "pivotrl.trainer_plugin.kernels",
-            "pivotrl.pivot_envs.policies", "pivotrl.benchmarks", "pivotrl.experiment", "pivotrl.testing"} <= set(PACKAGES)
+            "pivotrl.pivot_envs.policies", "pivotrl.pivot_envs.profiling", "pivotrl.benchmarks", "pivotrl.experiment",
+            "pivotrl.testing"} <= set(PACKAGES)
 
 
 @pytest.mark.parametrize("name", PACKAGES)

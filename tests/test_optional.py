@@ -43,7 +43,7 @@ def _jinja_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _ray(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
     return RayRunner("hf:unused")
 

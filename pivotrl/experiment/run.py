@@ -146,7 +146,7 @@ def _write_records(path: Path, records: list[Any]) -> None:
 def rescore(profiled: list[Any], spec: dict[str, Any]) -> list[Any]:
     """The same K sampled actions scored by another verifier (the strict-reward arm is profiled
     on the very samples the functional verifier saw)."""
-    from pivotrl.pivot_envs.profile import reward_stats, score_actions
+    from pivotrl.pivot_envs.profiling import reward_stats, score_actions
     from pivotrl.pivot_envs.records import Pivot
     from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 
@@ -169,10 +169,10 @@ def prepare_seed(config: ExperimentConfig, work: Path, seed: int, dev: bool) -> 
     _threads(config)
     from pivotrl.experiment.data import seed_splits
     from pivotrl.pivot_envs.extract import extract_candidates
-    from pivotrl.pivot_envs.filter import filter_pivots
     from pivotrl.pivot_envs.policies.base import SamplingParams
     from pivotrl.pivot_envs.policies.hf import HFPolicy
-    from pivotrl.pivot_envs.profile import ProfileConfig, load_profiled, profile
+    from pivotrl.pivot_envs.profiling import ProfileConfig, load_profiled, profile
+    from pivotrl.pivot_envs.profiling.filter import filter_pivots
 
     clock = Clock()
     root = work / f"seed-{seed}"

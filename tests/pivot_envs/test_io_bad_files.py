@@ -14,7 +14,7 @@ import pytest
 
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs import load_pivots, load_trajectories
-from pivotrl.pivot_envs.profile import load_profiled
+from pivotrl.pivot_envs.profiling import load_profiled
 from tests.pivot_envs.test_io import TRAJ
 
 LINE = json.dumps(TRAJ)

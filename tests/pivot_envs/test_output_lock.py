@@ -4,7 +4,6 @@ disk or a read-only directory is one clear error and the previous output survive
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -18,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pivotrl.cli import main
-from pivotrl.errors import OutputError, OutputLocked
+from pivotrl.errors import OutputLocked
 from pivotrl.pivot_envs import write_jsonl
 from pivotrl.pivot_envs.output_lock import exclusive_output, lock_path, temp_path
 from tests.pivot_envs.test_io import TRAJ
@@ -175,15 +174,3 @@ def test_read_only_output_directory_is_one_line_and_a_non_zero_exit(tmp_path):
     run = _cli_in_sandbox(["--ro-bind", str(out), str(out)], script, tmp_path)
     assert "rc=2" in run.stdout, run.stdout + run.stderr
     assert "read-only" in run.stderr and str(out) in run.stderr and "Traceback" not in run.stderr
-
-
-def test_profile_appends_through_the_lock_and_says_so_when_it_cannot_write(tmp_path):
-    from pivotrl.pivot_envs.profile import AppendWriter
-
-    with pytest.raises(OutputError, match="is a directory"):
-        AppendWriter(tmp_path)
-    writer = AppendWriter(tmp_path / "p.jsonl")
-    writer.write({"id": "a", "text": "cut emoji \ud83d"})  # model text may hold a lone surrogate
-    writer.close()
-    line = (tmp_path / "p.jsonl").read_text(encoding="utf-8")
-    assert json.loads(line)["text"] == "cut emoji \ufffd"

@@ -10,8 +10,8 @@ import pytest
 
 from pivotrl.pivot_envs.policies import SamplingParams
 from pivotrl.pivot_envs.policies.sampling_checks import SamplingParamsError, check_sampling
-from pivotrl.pivot_envs.profile import ProfileConfig, profile
-from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates
+from pivotrl.pivot_envs.profiling import ProfileConfig, profile
+from tests.pivot_envs.profiling.support import ReplayPolicy, shipped_candidates
 
 REFUSED = [
     (SamplingParams(temperature=0.0), 4, "greedy decoding"),

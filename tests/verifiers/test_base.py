@@ -11,9 +11,9 @@ import pytest
 
 import pivotrl  # noqa: F401 - registers the env ids
 from pivotrl.errors import VerifierError
-from pivotrl.pivot_envs.profile import VerifierPool
 from pivotrl.verifiers import Verdict, get_verifier
 from pivotrl.verifiers.base import reference_action
+from pivotrl.verifiers.spec import VerifierPool
 from tests.conftest import BOOKING_TOOLS, call, make_pivot
 
 XML = ("<tool_call>\n<function=book_flight>\n<parameter=origin>\nParis\n</parameter>\n"

@@ -1,4 +1,4 @@
-"""Profiling on Ray (pivotrl.pivot_envs.ray_runner): a local two-CPU cluster verifies in its
+"""Profiling on Ray (pivotrl.pivot_envs.profiling.ray_runner): a local two-CPU cluster verifies in its
 workers and writes the same bytes as the single-process run; a broken verifier in a worker
 stays a VerifierError in the driver, with the output intact."""
 
@@ -8,9 +8,9 @@ import pytest
 
 from pivotrl.errors import VerifierError
 from pivotrl.pivot_envs.policies import SamplingParams
-from pivotrl.pivot_envs.profile import ProfileConfig, load_profiled, profile
+from pivotrl.pivot_envs.profiling import ProfileConfig, load_profiled, profile
 from pivotrl.verifiers import register_verifier
-from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates
+from tests.pivot_envs.profiling.support import ReplayPolicy, shipped_candidates
 
 pytestmark = pytest.mark.integration
 
@@ -27,10 +27,10 @@ CONFIG = ProfileConfig(k=8, sampling=SamplingParams(seed=9), keep_actions=True, 
 @pytest.fixture(scope="module")
 def runner():
     pytest.importorskip("ray")
-    from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
     policy = ReplayPolicy(faults={5: "garbage", 6: "error"})
-    ray_runner = RayRunner("hf:in-driver", policy=policy, num_cpus=2, worker_imports=["tests.pivot_envs.test_ray"])
+    ray_runner = RayRunner("hf:in-driver", policy=policy, num_cpus=2, worker_imports=["tests.pivot_envs.profiling.test_ray"])
     yield ray_runner
     ray_runner.close()
 
@@ -56,7 +56,7 @@ def test_ray_worker_verifier_error_stays_a_verifier_error(runner, tmp_path):
 def test_remote_sampling_needs_an_openai_policy_or_a_local_one():
     pytest.importorskip("ray")
     from pivotrl.errors import PivotRLError
-    from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
     with pytest.raises(PivotRLError, match="samples in this process"):
         RayRunner("hf:/some/model")
@@ -85,7 +85,7 @@ def test_cli_profile_with_ray_writes_the_single_process_file(runner, tmp_path):
 def test_openai_sampling_runs_in_ray_workers(runner, tmp_path):
     pytest.importorskip("transformers")
     pytest.importorskip("openai")
-    from pivotrl.pivot_envs.ray_runner import RayRunner
+    from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
     from pivotrl.testing.judge_server import TinyServer, build_tiny_model
     from pivotrl.verifiers import get_verifier
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pivotrl.pivot_envs.filter import CLASSES, DEFAULT_LAM, filter_pivots, turn_bucket
+from pivotrl.pivot_envs.profiling.filter import CLASSES, DEFAULT_LAM, filter_pivots, turn_bucket
 from pivotrl.pivot_envs.records import Pivot
 
 LABELS = {"uniform_failure": "uniform failure", "uniform_success": "uniform success",

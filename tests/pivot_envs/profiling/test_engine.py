@@ -1,7 +1,7 @@
-"""Profiling engine (pivotrl.pivot_envs.profile) over the shipped tool data with a deterministic
-policy: statistics equal rewards recomputed independently with the verifier, records in prefix
-order, resume (skipped ids, a partial last line, a chunk sampled again whole), bad policy output,
-a dead policy and a broken verifier."""
+"""The profiling loop (pivotrl.pivot_envs.profiling.engine) over the shipped tool data with a
+deterministic policy: statistics equal rewards recomputed independently with the verifier, the
+same bytes on every run, records in prefix order, resume (skipped ids, a partial last line, a chunk
+sampled again whole), bad policy output, a dead policy and a broken verifier."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ import pytest
 
 from pivotrl.errors import DataError, PivotRLError, VerifierError
 from pivotrl.pivot_envs.policies import SampledAction, SamplingParams, prefix_order
-from pivotrl.pivot_envs.profile import (
+from pivotrl.pivot_envs.profiling import (
     PolicyFailed,
     ProfileConfig,
     finished_ids,
     load_profiled,
     profile,
-    reward_stats,
 )
 from pivotrl.verifiers import Verdict, get_verifier, register_verifier
 from pivotrl.verifiers.registry import VERIFIERS
-from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates
+from tests.pivot_envs.profiling.support import ReplayPolicy, shipped_candidates
 
 K = 8
 CONFIG = ProfileConfig(k=K, sampling=SamplingParams(seed=5), keep_actions=True, chunk_size=4)
@@ -60,11 +59,15 @@ def test_stats_equal_rewards_recomputed_independently(candidates, tmp_path):
     assert 0.0 in means and 1.0 in means and any(0 < m < 1 for m in means)  # every funnel class is exercised
 
 
-def test_uniform_groups_have_exactly_zero_variance():
-    scores = [(0.1, "partial", False)] * 3
-    stats = reward_stats(scores, 3)
-    assert stats["var"] == 0.0 and stats["mean"] == 0.1
-    assert reward_stats([(1.0, "ok", False), (0.0, "no", False)], 2)["var"] == 0.25
+def test_the_same_candidates_and_policy_write_the_same_bytes(tmp_path):
+    """Records are a function of candidates, policy and config alone: not of thread timing,
+    verification order or the process, so a profiled file can be reproduced and diffed."""
+    pivots = shipped_candidates("tool", limit=12) + shipped_candidates("browse", limit=12)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    profile(pivots, ReplayPolicy({2: "garbage", 3: "error"}), first, CONFIG)
+    profile(pivots, ReplayPolicy({2: "garbage", 3: "error"}), second, CONFIG)
+    assert len(first.read_text().splitlines()) == len(pivots)
+    assert first.read_bytes() == second.read_bytes()
 
 
 def test_records_are_written_in_prefix_order(candidates, tmp_path):
@@ -190,13 +193,6 @@ def test_unknown_verifier_fails_before_sampling(candidates, tmp_path):
     with pytest.raises(PivotRLError, match="no_such_verifier"):
         profile(candidates[:2], policy, tmp_path / "o.jsonl", ProfileConfig(k=2, verifier="no_such_verifier"))
     assert policy.calls == []
-
-
-def test_load_profiled_names_unprofiled_records(candidates, tmp_path):
-    path = tmp_path / "cands.jsonl"
-    path.write_text(json.dumps(candidates[0].to_dict()) + "\n")
-    with pytest.raises(DataError, match=r"cands.jsonl:1.*pivotrl profile"):
-        load_profiled(path)
 
 
 def test_population_variance_matches_statistics_module(candidates, tmp_path):

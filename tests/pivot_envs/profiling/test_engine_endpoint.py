@@ -9,9 +9,9 @@ import json
 import pytest
 
 from pivotrl.pivot_envs.policies import SamplingParams, get_policy
-from pivotrl.pivot_envs.profile import PolicyFailed, ProfileConfig, load_profiled, profile
+from pivotrl.pivot_envs.profiling import PolicyFailed, ProfileConfig, load_profiled, profile
 from pivotrl.verifiers import get_verifier
-from tests.pivot_envs.test_profile_support import shipped_candidates
+from tests.pivot_envs.profiling.support import shipped_candidates
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from typing import Any
 from pivotrl.errors import PivotRLError
 from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
-from pivotrl.pivot_envs.profile import Score, score_actions
+from pivotrl.pivot_envs.profiling.scoring import Score, score_actions
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers.spec import VerifierPool, VerifierSpec
 

@@ -1,4 +1,4 @@
-"""Filtering profiled candidates (pivotrl.pivot_envs.filter): exact boundaries (var = 0 and
+"""Filtering profiled candidates (pivotrl.pivot_envs.profiling.filter): exact boundaries (var = 0 and
 mean = lam dropped), the funnel per domain and turn position, the small-K warning, and the
 filtered file read back by ``gym.make``."""
 
@@ -12,11 +12,11 @@ import pytest
 import pivotrl  # noqa: F401 - registers the pivot/* ids
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs import Pivot, write_jsonl
-from pivotrl.pivot_envs.filter import classify, filter_pivots
 from pivotrl.pivot_envs.policies import SamplingParams
-from pivotrl.pivot_envs.profile import ProfileConfig, load_profiled, profile
+from pivotrl.pivot_envs.profiling import ProfileConfig, load_profiled, profile
+from pivotrl.pivot_envs.profiling.filter import classify, filter_pivots
 from tests.conftest import call, make_pivot
-from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates
+from tests.pivot_envs.profiling.support import ReplayPolicy, shipped_candidates
 
 
 def profiled(pivot_id: str, rewards: list[float], *, domain: str = "tool", turn: int = 1) -> Pivot:

@@ -9,10 +9,10 @@ import pytest
 
 import pivotrl  # noqa: F401 - registers the pivot/* ids
 from pivotrl.pivot_envs import write_jsonl
-from pivotrl.pivot_envs.filter import filter_pivots
 from pivotrl.pivot_envs.policies import SamplingParams
-from pivotrl.pivot_envs.profile import ProfileConfig, load_profiled, profile
-from tests.pivot_envs.test_profile_support import ReplayPolicy, shipped_candidates, success_rate
+from pivotrl.pivot_envs.profiling import ProfileConfig, load_profiled, profile
+from pivotrl.pivot_envs.profiling.filter import filter_pivots
+from tests.pivot_envs.profiling.support import ReplayPolicy, shipped_candidates, success_rate
 
 pytestmark = pytest.mark.integration
 

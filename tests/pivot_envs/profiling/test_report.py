@@ -1,4 +1,4 @@
-"""The profile report (pivotrl.pivot_envs.profile_report): one self-contained HTML file with the
+"""The profile report (pivotrl.pivot_envs.profiling.report): one self-contained HTML file with the
 three plots and the funnel, and the zero-advantage share computed from the records."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from tests.pivot_envs.test_filter import profiled
+from tests.pivot_envs.profiling.test_filter import profiled
 
 pytest.importorskip("matplotlib")
 
-from pivotrl.pivot_envs.profile_report import summary, write_html
+from pivotrl.pivot_envs.profiling.report import summary, write_html
 
 
 def test_report_is_self_contained_with_three_plots(tmp_path):
