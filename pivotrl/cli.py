@@ -127,7 +127,7 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str, agen
                     count = write_jsonl(candidates, output)
     except PivotRLError as exc:
         _fail(exc)
-    console.print(f"{report.trajectories} trajectories -> {count} candidates -> {output}", highlight=False, soft_wrap=True)
+    console.print(f"{report.trajectories} trajectories -> {count} candidates -> {escape(str(output))}", highlight=False, soft_wrap=True)
 
 
 @main.command()
@@ -213,7 +213,7 @@ def convert(source: Path, output: Path, target: str, domain: str | None, agent_r
                 count = write_jsonl(pivots, output)
     except PivotRLError as exc:
         _fail(exc)
-    console.print(f"{count} pivots -> {output} ({target})", highlight=False, soft_wrap=True)
+    console.print(f"{count} pivots -> {escape(str(output))} ({target})", highlight=False, soft_wrap=True)
 
 
 @main.command(name="verifiers")
@@ -303,14 +303,14 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
         _fail(exc)
     if json_path:
         write_json(results, json_path)
-        console.print(f"figures -> {json_path}", highlight=False)
+        console.print(f"figures -> {escape(str(json_path))}", highlight=False)
     if html_path:
         try:
             require("matplotlib", "report", "the HTML report")
         except PivotRLError as exc:
             _fail(exc)
         write_html(results, html_path)
-        console.print(f"report -> {html_path}", highlight=False)
+        console.print(f"report -> {escape(str(html_path))}", highlight=False)
 
 
 @main.group()
@@ -353,10 +353,10 @@ def sandbox_build(no_docker: bool, force: bool) -> None:
             report = build(docker=use_docker, force=force)
     except PivotRLError as exc:
         _fail(exc)
-    console.print(f"root file system: {report.rootfs} ({'built' if report.built_rootfs else 'cached'})",
+    console.print(f"root file system: {escape(str(report.rootfs))} ({'built' if report.built_rootfs else 'cached'})",
                   highlight=False, soft_wrap=True)
     if report.image:
-        console.print(f"docker image: {report.image} ({'built' if report.built_image else 'cached'})",
+        console.print(f"docker image: {escape(str(report.image))} ({'built' if report.built_image else 'cached'})",
                       highlight=False, soft_wrap=True)
 
 

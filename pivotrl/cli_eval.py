@@ -128,7 +128,7 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result.to_dict(), indent=1) + "\n", encoding="utf-8")
-        console.print(f"figures -> {json_path}", highlight=False, soft_wrap=True)
+        console.print(f"figures -> {escape(str(json_path))}", highlight=False, soft_wrap=True)
     if html_path:
         try:
             require("matplotlib", "report", "the HTML report")
@@ -137,7 +137,7 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
         from pivotrl.pivot_envs.eval_report import write_html
 
         write_html(result, html_path, title=f"pivotrl eval: {policy_spec}")
-        console.print(f"report -> {html_path}", highlight=False, soft_wrap=True)
+        console.print(f"report -> {escape(str(html_path))}", highlight=False, soft_wrap=True)
 
 
 COMMANDS = (eval_cmd,)

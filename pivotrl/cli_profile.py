@@ -114,7 +114,7 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
                     runner = RayRunner(policy_spec, policy=policy, address=ray_address)
                 config = ProfileConfig(**{**vars(config), "concurrency": max(concurrency, runner.cpus)})
             left = sum(p.id not in done for p in pivots)
-            err_console.print(f"{len(pivots)} candidates, {len(pivots) - left} already in {output}, {left} to "
+            err_console.print(f"{len(pivots)} candidates, {len(pivots) - left} already in {escape(str(output))}, {left} to "
                               f"profile with K = {k}", highlight=False, soft_wrap=True)
             bar = ProgressBar(total=len(pivots), initial=len(pivots) - left, desc="profiling", unit="cand",
                               waiting_for=f"the policy or the verifier (K = {k} samples a candidate)")
@@ -128,7 +128,7 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
             finally:
                 bar.close()
     except KeyboardInterrupt:
-        err_console.print(f"[yellow]interrupted:[/] the finished records are in {output}; rerun the same command to "
+        err_console.print(f"[yellow]interrupted:[/] the finished records are in {escape(str(output))}; rerun the same command to "
                           "resume", highlight=False, soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     except VerifierError as exc:
@@ -142,11 +142,11 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
         if policy is not None:
             policy.close()
     rate = summary.written / summary.seconds if summary.seconds else 0.0
-    out.print(f"{summary.written} candidates profiled ({summary.skipped} already done) -> {output}; "
+    out.print(f"{summary.written} candidates profiled ({summary.skipped} already done) -> {escape(str(output))}; "
               f"{summary.samples} samples, {summary.sampler_failures} sampler failures, {rate:,.2f} candidates/s",
               highlight=False, soft_wrap=True)
     if summary.unprofiled:
-        err_console.print(f"[yellow]{summary.unprofiled} candidates could not be sampled[/] and are not in {output} "
+        err_console.print(f"[yellow]{summary.unprofiled} candidates could not be sampled[/] and are not in {escape(str(output))} "
                           "(a rerun retries them):", highlight=False, soft_wrap=True)
         for reason, pivot_id in list(summary.unprofiled_reasons.items())[:5]:
             err_console.print(f"  {escape(pivot_id)}: {escape(reason)}", highlight=False, soft_wrap=True)
@@ -206,7 +206,7 @@ def filter_cmd(profiled: Path, output: Path, lam: float, min_var: float, as_json
     out.print(funnel_table(f"funnel: keep var > {min_var:g} and mean < {lam:g}", [("all", funnel.total)]))
     out.print(funnel_table("per domain", sorted(funnel.by_domain.items())))
     out.print(funnel_table("per turn position (source.turn)", funnel.sorted_turns()))
-    out.print(f"{count} of {funnel.total['candidates']} candidates kept -> {output}", highlight=False,
+    out.print(f"{count} of {funnel.total['candidates']} candidates kept -> {escape(str(output))}", highlight=False,
               soft_wrap=True)
     if as_json:
         emit_json({"command": "filter", "input": str(profiled), "output": str(output), "lam": lam, "min_var": min_var,
@@ -245,7 +245,7 @@ def report(profiled: Path, html_path: Path, lam: float, min_var: float) -> None:
     except PivotRLError as exc:
         _fail(exc)
     console.print(f"{facts['candidates']} candidates, {100 * facts['zero_advantage_share']:.1f}% with zero GRPO "
-                  f"advantage, {facts['kept']} kept -> {html_path}", highlight=False, soft_wrap=True)
+                  f"advantage, {facts['kept']} kept -> {escape(str(html_path))}", highlight=False, soft_wrap=True)
 
 
 COMMANDS = (profile, filter_cmd, report)

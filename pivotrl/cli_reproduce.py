@@ -123,7 +123,7 @@ def reproduce(quick: bool, n_seeds: int | None, work_dir: Path | None, json_path
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps({"summary": summary, "raw": raw}, indent=1, default=str) + "\n",
                              encoding="utf-8")
-        console.print(f"results -> {json_path}", highlight=False, soft_wrap=True)
+        console.print(f"results -> {escape(str(json_path))}", highlight=False, soft_wrap=True)
     if html_path:
         try:
             require("matplotlib", "report", "the HTML report")
@@ -132,7 +132,7 @@ def reproduce(quick: bool, n_seeds: int | None, work_dir: Path | None, json_path
         write_html(summary, Path(work), html_path,
                    notes=[f"wall-clock {wall / 60:.1f} min for this invocation; load average {load_before} "
                           f"before, {timing['load_after']} after."])
-        console.print(f"report -> {html_path}", highlight=False, soft_wrap=True)
+        console.print(f"report -> {escape(str(html_path))}", highlight=False, soft_wrap=True)
     print(json_line(summary), flush=True)
 
 

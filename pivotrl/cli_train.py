@@ -160,7 +160,7 @@ def train(pivots: Path, model_spec: str, output_dir: Path | None, config_path: P
             check_same_run(out, record)
             done = int(read_state(latest)["step"])
             if done >= config.max_steps:
-                err_console.print(f"nothing to do: {out} already holds {done} of max_steps={config.max_steps} "
+                err_console.print(f"nothing to do: {escape(str(out))} already holds {done} of max_steps={config.max_steps} "
                                   "steps (raise --max-steps to train further)", highlight=False, soft_wrap=True)
                 sys.exit(1)
     except PivotRLError as exc:
@@ -172,7 +172,7 @@ def train(pivots: Path, model_spec: str, output_dir: Path | None, config_path: P
         (out / RUN_FILE).write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
         begin = int(read_state(latest)["step"]) if latest is not None else 0
         if latest is not None:
-            err_console.print(f"resuming from {latest} (step {begin} of {config.max_steps})", highlight=False,
+            err_console.print(f"resuming from {escape(str(latest))} (step {begin} of {config.max_steps})", highlight=False,
                               soft_wrap=True)
         progress = _Progress(config.max_steps, begin)
         trainer.callbacks.append(progress)

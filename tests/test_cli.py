@@ -30,6 +30,17 @@ def test_extract_writes_one_candidate_per_assistant_turn(tmp_path):
     assert {"messages", "tools", "reference", "source"} <= set(rows[0])
 
 
+def test_output_paths_are_printed_as_written_even_when_they_look_like_markup(tmp_path):
+    # rich reads "[/x]" as a closing tag: unescaped, the command crashed after its work was done
+    # and "[bold]" silently vanished from the printed path
+    out = tmp_path / "runs[" / "x]" / "[bold]c.jsonl"  # the path holds "runs[/x]/[bold]c.jsonl"
+    out.parent.mkdir(parents=True)
+    write_jsonl([TRAJ], tmp_path / "t.jsonl")
+    result = run("extract", str(tmp_path / "t.jsonl"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"-> {out}" in result.output.replace("\n", "")
+
+
 def test_extract_to_nemo_gym_rows_and_back(tmp_path):
     write_jsonl([TRAJ], tmp_path / "t.jsonl")
     assert run("extract", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "rows.jsonl"), "--format", "nemo-gym").exit_code == 0
