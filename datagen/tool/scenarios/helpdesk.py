@@ -167,7 +167,7 @@ def ticket_status(c: Conv, rng: random.Random) -> None:
         ("awaiting_approval", "Waiting on manager approval for write access."),
     ]
     res, lines = [], []
-    for tid, (st, note) in zip(ids, rng.sample(updates, len(ids))):
+    for tid, (st, note) in zip(ids, rng.sample(updates, len(ids)), strict=True):
         res.append(("get_ticket", {"ticket_id": tid},
                     {"ticket_id": tid, "status": st, "last_update": note,
                      "updated_at": f"2025-03-0{rng.randint(1, 3)}T{rng.randint(8, 17):02d}:{rng.choice(['05', '20', '42'])}:00Z"}))

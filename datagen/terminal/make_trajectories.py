@@ -7,8 +7,8 @@ family) fill hand-written pools of log lines, products, configs and file names t
 fresh temporary work directory, so each tool message is the genuine output of its command.  The
 closing summaries are composed from those outputs.
 
-Run ``.venv/bin/python pivot_envs/data/terminal/make_trajectories.py`` from the repository root to
-regenerate the file (standard library only).  The self-check at the end replays every trajectory
+Run ``.venv/bin/python -m pivotrl.datagen.terminal.make_trajectories [--out FILE]`` to regenerate the
+file (default: the shipped ``pivot_envs/data/terminal/trajectories.jsonl``; standard library only).  The self-check at the end replays every trajectory
 from scratch twice and exits non-zero if anything does not reproduce.
 
 Options: ``--only FAMILY[,FAMILY]`` builds and checks just those families without writing the
@@ -23,14 +23,11 @@ import random
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT_PATH = HERE / "trajectories.jsonl"
+from pivotrl.datagen.shipped import env_data
 
-sys.path.insert(0, str(HERE))
-
-from selfcheck import self_check  # noqa: E402
-from tasks import FAMILIES  # noqa: E402
-from tasks.common import Traj  # noqa: E402
+from .selfcheck import self_check
+from .tasks import FAMILIES
+from .tasks.common import Traj
 
 
 def build(only: set[str] | None = None) -> list[dict]:
@@ -71,7 +68,9 @@ def show(record: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=env_data("terminal/trajectories.jsonl"),
+                        help="output file (default: the shipped trajectories.jsonl)")
     parser.add_argument("--only", help="comma-separated families; builds and checks them without writing")
     parser.add_argument("--show", action="append", default=[], help="print the transcript of this id")
     args = parser.parse_args(argv)
@@ -84,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if only:
         print(f"built {len(records)} trajectories (not written)")
         return self_check(text, full=False)
-    OUT_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {len(records)} trajectories to {OUT_PATH.relative_to(HERE.parents[2])}")
-    return self_check(OUT_PATH.read_text(encoding="utf-8"), full=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {len(records)} trajectories to {args.out}")
+    return self_check(args.out.read_text(encoding="utf-8"), full=True)
 
 
 if __name__ == "__main__":

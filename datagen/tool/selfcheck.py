@@ -1,6 +1,6 @@
 """Self-check for ``trajectories.jsonl`` (used by ``make_trajectories.py``).
 
-Can also be run on its own: ``python pivot_envs/data/tool/selfcheck.py``.
+Can also be run on its own: ``python -m pivotrl.datagen.tool.selfcheck`` (checks the shipped file).
 Checks the record layout, the tool-call / tool-message invariants, and that
 every call's arguments validate (JSON Schema Draft 2020-12, formats checked)
 against the parameters of a tool listed in the same trajectory.
@@ -253,4 +253,6 @@ def self_check(path: Path, max_bytes: int = 1_000_000, deterministic: bool = Tru
 
 
 if __name__ == "__main__":
-    sys.exit(self_check(Path(__file__).resolve().parent / "trajectories.jsonl"))
+    from pivotrl.datagen.shipped import env_data
+
+    sys.exit(self_check(env_data("tool/trajectories.jsonl")))

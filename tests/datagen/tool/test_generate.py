@@ -3,8 +3,8 @@ seeds, and every reference passes its own verifier (the gold invariant holds on 
 
 from __future__ import annotations
 
+from pivotrl.datagen.tool import generate_tool_trajectories, tool_scenarios
 from pivotrl.pivot_envs.extract import extract_candidates
-from pivotrl.pivot_envs.generators import generate_tool_trajectories, tool_scenarios
 from pivotrl.pivot_envs.validate import validate_pivots
 
 

@@ -7,29 +7,28 @@ copied from an existing data set.  Records use the OpenAI chat-completions
 layout (``messages`` with ``tool_calls`` / ``tool`` turns plus a ``tools``
 list of JSON-Schema function definitions).
 
-Run ``python pivot_envs/data/tool/make_trajectories.py`` to regenerate the
-file.  Generation is deterministic (one seeded ``random.Random`` per scenario)
+Run ``python -m pivotrl.datagen.tool.make_trajectories [--out FILE]`` to regenerate
+the file (default: the shipped ``pivot_envs/data/tool/trajectories.jsonl``).  Generation is deterministic (one seeded ``random.Random`` per scenario)
 and standard-library only; the self-check at the end additionally needs
 ``jsonschema``.  The script exits non-zero if the self-check fails.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT_PATH = HERE / "trajectories.jsonl"
+from pivotrl.datagen.shipped import env_data
+
+from .scenarios import SCENARIOS
+from .scenarios.common import Conv
+from .selfcheck import self_check
+
 PER_SCENARIO = 10
 MAX_BYTES = 1_000_000
-
-sys.path.insert(0, str(HERE))
-
-from scenarios import SCENARIOS  # noqa: E402
-from scenarios.common import Conv  # noqa: E402
-from selfcheck import self_check  # noqa: E402
 
 
 def build() -> list[dict]:
@@ -47,16 +46,20 @@ def build() -> list[dict]:
     return records
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=env_data("tool/trajectories.jsonl"),
+                        help="output file (default: the shipped trajectories.jsonl)")
+    out_path = parser.parse_args(argv).out
     records = build()
-    with OUT_PATH.open("w", encoding="utf-8") as fh:
+    with out_path.open("w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"wrote {len(records)} trajectories to {OUT_PATH}")
+    print(f"wrote {len(records)} trajectories to {out_path}")
     # Determinism: a second build must be byte-identical.
     again = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in build())
-    deterministic = again == OUT_PATH.read_text(encoding="utf-8")
-    return self_check(OUT_PATH, max_bytes=MAX_BYTES, deterministic=deterministic)
+    deterministic = again == out_path.read_text(encoding="utf-8")
+    return self_check(out_path, max_bytes=MAX_BYTES, deterministic=deterministic)
 
 
 if __name__ == "__main__":

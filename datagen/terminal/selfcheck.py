@@ -1,6 +1,6 @@
 """Self-check for the terminal ``trajectories.jsonl`` (called by ``make_trajectories.py``).
 
-Can also be run on its own: ``python pivot_envs/data/terminal/selfcheck.py``.  It checks the record
+Can also be run on its own: ``python -m pivotrl.datagen.terminal.selfcheck`` (the shipped file).  It checks the record
 layout and tool-call pairing, lints the commands (relative paths, nothing time- or
 machine-dependent), and replays every trajectory from scratch twice, in two different temporary
 work directories, asserting that every recorded tool output and every recorded state-changing call
@@ -15,12 +15,10 @@ import re
 import shutil
 import sys
 from collections import Counter
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from pivotrl.datagen.shipped import env_data
 
-from tasks.common import (  # noqa: E402
+from .tasks.common import (
     SOURCE,
     SYSTEM,
     TOOLS,
@@ -179,7 +177,10 @@ def self_check(text: str, full: bool = True) -> int:
                 if re.search(r"(^|\n)(/bin/)?bash: ", want):
                     errors.append(f"{record['id']}: call_{n} output quotes bash's own argv[0] (the sandbox runs "
                                   "/bin/bash, so it would not reproduce there)")
-            for n, (want, got) in enumerate(zip(recorded, contents), start=1):
+            if len(contents) != len(recorded):
+                errors.append(f"{record['id']} replay {run}: {len(contents)} tool outputs, recorded {len(recorded)}")
+            # the common prefix is compared too, so the first differing call is named
+            for n, (want, got) in enumerate(zip(recorded, contents, strict=False), start=1):
                 if want != got:
                     errors.append(f"{record['id']} replay {run}: call_{n} printed {got!r}, recorded {want!r}")
             if changed != record["meta"]["state_changing_calls"]:
@@ -207,4 +208,4 @@ def self_check(text: str, full: bool = True) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(self_check((HERE / "trajectories.jsonl").read_text(encoding="utf-8")))
+    sys.exit(self_check(env_data("terminal/trajectories.jsonl").read_text(encoding="utf-8")))
