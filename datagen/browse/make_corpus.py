@@ -9,19 +9,19 @@ museum and a gardening site.  Several families (rivers, lakes, planets,
 mountains, chemical elements) are generated from hand-written fact tables so
 that trajectories (see ``make_trajectories.py``) can quote the same facts.
 
-Run ``python make_corpus.py`` to (re)write ``corpus.jsonl`` next to this file.
-The output is deterministic.
+Run ``python -m pivotrl.datagen.browse.make_corpus [--out FILE]`` to (re)write the corpus
+(default: the shipped ``pivot_envs/data/browse/corpus.jsonl``). The output is deterministic.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT_PATH = HERE / "corpus.jsonl"
+from pivotrl.datagen.shipped import env_data
 
 MIN_WORDS = 60
 MAX_WORDS = 200
@@ -4356,14 +4356,18 @@ def check(docs: list[dict]) -> list[str]:
     return problems
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=env_data("browse/corpus.jsonl"),
+                        help="output file (default: the shipped corpus.jsonl)")
+    out_path = parser.parse_args(argv).out
     docs = build()
     problems = check(docs)
     if problems:
         for p in problems:
             print("ERROR:", p, file=sys.stderr)
         return 1
-    with open(OUT_PATH, "w", encoding="utf-8") as fh:
+    with open(out_path, "w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
     sites = {}
@@ -4372,7 +4376,7 @@ def main() -> int:
         sites[host] = sites.get(host, 0) + 1
     words = [len(d["text"].split()) for d in docs]
     print(
-        f"wrote {len(docs)} documents to {OUT_PATH.name} "
+        f"wrote {len(docs)} documents to {out_path} "
         f"(words per text: min {min(words)}, max {max(words)}, mean {sum(words) / len(words):.0f})"
     )
     for host, n in sorted(sites.items()):

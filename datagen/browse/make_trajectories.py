@@ -3,7 +3,7 @@
 
 Every trajectory is an OpenAI chat-completions record in which an assistant answers a
 question by calling ``search`` and ``open_page`` on the local web corpus
-(``corpus.jsonl``, built by ``make_corpus.py``).  Tool outputs are produced by the real
+(``pivot_envs/data/browse/corpus.jsonl``, built by ``make_corpus``).  Tool outputs are produced by the real
 engine (``pivotrl.pivot_envs.browse_engine.SearchEngine``), so the data is consistent with
 what the environment will return at training time.
 
@@ -15,38 +15,31 @@ The script is deterministic: question templates are hand-written, and a seeded
 * the final answer's key facts ("evidence") occur in the text of the opened page(s).
 
 The script ends with a self-check of the written file and exits non-zero on failure.
-Run it from anywhere: ``python make_trajectories.py`` (the pivotrl package must be
-importable, e.g. with /work/main/.venv/bin/python).
+Run ``python -m pivotrl.datagen.browse.make_trajectories [--out FILE]`` (default: the shipped
+``pivot_envs/data/browse/trajectories.jsonl``; the corpus is read from the shipped file).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[2]
-CORPUS_PATH = HERE / "corpus.jsonl"
-OUT_PATH = HERE / "trajectories.jsonl"
+import jsonschema
+
+from pivotrl.datagen.shipped import env_data
+from pivotrl.pivot_envs.browse_engine import SearchEngine
+
+from . import make_corpus as mc  # fact tables shared with the corpus
+
+CORPUS_PATH = env_data("browse/corpus.jsonl")
 SEED = 20250611
 MIN_TRAJECTORIES = 60
 MIN_PARALLEL = 5
 RETRIEVAL_DEPTH = 5  # reference searches must put the opened page within this rank
-
-sys.dont_write_bytecode = True  # keep the data folder free of __pycache__
-sys.path.insert(0, str(HERE))
-import make_corpus as mc  # noqa: E402  (fact tables shared with the corpus)
-
-try:
-    from pivotrl.pivot_envs.browse_engine import SearchEngine
-except ImportError:  # package not installed: import from the source tree
-    sys.path.insert(0, str(REPO_ROOT))
-    from pivot_envs.browse_engine import SearchEngine  # type: ignore[no-redef]
-
-import jsonschema  # noqa: E402
 
 SYSTEM_PROMPT = (
     "You are a research assistant. Use the search tool to find pages in the local web corpus "
@@ -146,7 +139,7 @@ class Traj:
             calls.append(self._call("search", args))
             results.append(self.engine.search(q, k))
         self.messages.append({"role": "assistant", "content": None, "tool_calls": calls})
-        for call, q, hits in zip(calls, queries, results):
+        for call, q, hits in zip(calls, queries, results, strict=True):
             self.messages.append(
                 {
                     "role": "tool",
@@ -157,14 +150,14 @@ class Traj:
             )
             self.listed.update(h.url for h in hits)
         expects = [expect] * len(queries) if not isinstance(expect, list) else expect
-        for q, hits, want in zip(queries, results, expects):
+        for q, hits, want in zip(queries, results, expects, strict=True):
             if want is None:
                 continue
             top = [h.url for h in hits[:RETRIEVAL_DEPTH]]
             if want not in top:
                 self._fail(f"search {q!r} does not retrieve {want} in top {RETRIEVAL_DEPTH}: {top}")
         if avoid is not None:
-            for q, hits in zip(queries, results):
+            for q, hits in zip(queries, results, strict=True):
                 if avoid in [h.url for h in hits]:
                     self._fail(f"search {q!r} already lists {avoid}; it needs no refinement")
         return results
@@ -179,7 +172,7 @@ class Traj:
                 self._fail(f"opens {url}, which is not in the corpus")
             calls.append(self._call("open_page", {"url": url}))
         self.messages.append({"role": "assistant", "content": None, "tool_calls": calls})
-        for call, url in zip(calls, urls):
+        for call, url in zip(calls, urls, strict=True):
             self.messages.append(
                 {
                     "role": "tool",
@@ -1342,14 +1335,19 @@ def self_check(path: Path, engine: SearchEngine, corpus_urls: set[str]) -> tuple
     return problems, stats
 
 
-def main() -> int:
-    # The corpus file must match what make_corpus.py builds.
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=env_data("browse/trajectories.jsonl"),
+                        help="output file (default: the shipped trajectories.jsonl)")
+    out_path = parser.parse_args(argv).out
+    # The corpus file must match what make_corpus builds.
     built = mc.build()
     on_disk = [
         json.loads(line) for line in CORPUS_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     if built != on_disk:
-        print("ERROR: corpus.jsonl is stale; run make_corpus.py first", file=sys.stderr)
+        print("ERROR: corpus.jsonl is stale; run python -m pivotrl.datagen.browse.make_corpus first",
+              file=sys.stderr)
         return 1
     corpus_urls = {d["url"] for d in on_disk}
     engine = SearchEngine.from_jsonl(CORPUS_PATH)
@@ -1358,10 +1356,10 @@ def main() -> int:
     except BuildError as exc:
         print(f"ERROR: trajectory construction failed:\n{exc}", file=sys.stderr)
         return 1
-    with open(OUT_PATH, "w", encoding="utf-8") as fh:
+    with open(out_path, "w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    problems, stats = self_check(OUT_PATH, engine, corpus_urls)
+    problems, stats = self_check(out_path, engine, corpus_urls)
     if problems:
         for p in problems:
             print("ERROR:", p, file=sys.stderr)
@@ -1376,7 +1374,7 @@ def main() -> int:
         f"in {stats['parallel_search_trajectories']} trajectories)"
     )
     print(f"clarifying turns: {stats['clarifying_turns']}")
-    print(f"self-check OK; wrote {OUT_PATH.name}")
+    print(f"self-check OK; wrote {out_path}")
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tool_pair_format import Call, Pair, bare_json_text, hermes_text, openai_message, text_message
+from .tool_pair_format import Call, Pair, bare_json_text, hermes_text, openai_message, text_message
 
 # Interchangeable entities of the corpus (same kind, each its own page or topic).
 ENTITY_GROUPS: dict[str, list[str]] = {

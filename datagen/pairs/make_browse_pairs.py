@@ -3,24 +3,25 @@ browse trajectories and candidates made by the rules in ``browse_pair_rules.py``
 the construction, never from BM25 or a verifier). Writes ``browse.pairs.jsonl`` and
 ``browse.pivots.jsonl``.
 
-Run from the repository root: ``.venv/bin/python benchmarks/data/make_browse_pairs.py [--out DIR]``.
+Run: ``.venv/bin/python -m pivotrl.datagen.pairs.make_browse_pairs [--out DIR]`` (default: the shipped
+``benchmarks/data``).
 Deterministic (seeded, no network). The self-check loads the files with ``load_labeled`` and
 opens every URL candidate in the corpus engine: an equivalent URL must open the reference's
 page, a near miss another page or none."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from pivotrl.pivot_envs import shipped_trajectories
+from pivotrl.pivot_envs.browse_engine import default_engine
+from pivotrl.pivot_envs.extract import extract_candidates
 
-from browse_pair_rules import BrowseRules  # noqa: E402
-from tool_pair_format import (  # noqa: E402
+from .browse_pair_rules import BrowseRules
+from .summary import check_set, print_summary, run_builder
+from .tool_pair_format import (
     Pair,
     choose_pivots,
     reference_calls,
@@ -29,11 +30,6 @@ from tool_pair_format import (  # noqa: E402
     text_pivot_pairs,
     write_set,
 )
-
-from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
-from pivotrl.pivot_envs import shipped_trajectories  # noqa: E402
-from pivotrl.pivot_envs.browse_engine import default_engine  # noqa: E402
-from pivotrl.pivot_envs.extract import extract_candidates  # noqa: E402
 
 SEED = 20260105
 CAPS = {
@@ -77,32 +73,19 @@ def opened(message: dict) -> list:
 
 
 def self_check(pairs_path: Path, pivots_path: Path) -> None:
-    pairs = load_labeled(pairs_path)
-    counts = Counter(p.category for p in pairs)
-    labels = Counter(p.equivalent for p in pairs)
-    for category in CAPS:
-        assert counts[category] > 0, f"category {category} is empty"
-    assert len(pairs) >= 300, f"only {len(pairs)} pairs"
-    assert min(labels.values()) >= 0.4 * len(pairs), f"labels unbalanced: {dict(labels)}"
+    pairs = check_set(pairs_path, CAPS, min_pairs=300, min_label_share=0.4)
     checked = 0
     for pair in pairs:
         if pair.category.startswith(("eq/url_", "neq/url_", "neq/wrong_listed_page")):
             same = opened(pair.candidate) == opened(pair.pivot.reference)
             assert same == pair.equivalent, f"the engine contradicts the rule: {pair.source}"
             checked += 1
-    print(f"{pairs_path.name}: {len(pairs)} pairs ({labels[True]} equivalent, {labels[False]} not), "
-          f"{len({p.pivot.id for p in pairs})} pivots; {pairs_path.stat().st_size / 1e3:.0f} kB + "
-          f"{pivots_path.stat().st_size / 1e3:.0f} kB; {checked} URL labels confirmed by opening the pages")
-    for category in sorted(counts):
-        print(f"  {category:28s} {counts[category]:4d}")
+    print_summary(pairs, pairs_path, pivots_path, note=f"; {checked} URL labels confirmed by opening the pages")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: next to this script)")
-    args = parser.parse_args()
-    self_check(*build(args.out))
+def main(argv: list[str] | None = None) -> int:
+    return run_builder(__doc__, lambda out: self_check(*build(out)), argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,25 +4,22 @@ found in the wild, a reference call per pivot, and candidates made by the rules 
 ``schema.pairs.jsonl`` and ``schema.pivots.jsonl``; it is how ``tool_schema``'s string policy
 defaults were chosen (``benchmarks/data/README.md``).
 
-Run from the repository root: ``.venv/bin/python benchmarks/data/make_schema_pairs.py [--out DIR]``.
+Run: ``.venv/bin/python -m pivotrl.datagen.pairs.make_schema_pairs [--out DIR]`` (default: the shipped
+``benchmarks/data``).
 Deterministic (seeded, no network); ends with a self-check through ``load_labeled``."""
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from pivotrl.pivot_envs.records import Pivot
 
-from schema_pair_rules import NO_DEFAULT, Tool, make_tool, reference_args, render_tool, variants  # noqa: E402
-from tool_pair_format import Pair, hermes_text, openai_message, sample_by_category, write_set  # noqa: E402
-
-from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
-from pivotrl.pivot_envs.records import Pivot  # noqa: E402
+from .schema_pair_rules import NO_DEFAULT, Tool, make_tool, reference_args, render_tool, variants
+from .summary import check_set, print_summary, run_builder
+from .tool_pair_format import Pair, hermes_text, openai_message, sample_by_category, write_set
 
 SEED = 20260211
 TOOLS = 90
@@ -124,27 +121,15 @@ def build(out_dir: Path) -> tuple[Path, Path]:
 
 
 def self_check(pairs_path: Path, pivots_path: Path) -> None:
-    pairs = load_labeled(pairs_path)
-    counts = Counter(p.category for p in pairs)
-    labels = Counter(p.equivalent for p in pairs)
-    for category in CAPS:
-        assert counts[category] > 0, f"category {category} is empty"
-    assert min(labels.values()) >= 0.4 * len(pairs), f"labels unbalanced: {dict(labels)}"
+    pairs = check_set(pairs_path, CAPS, min_label_share=0.4)
     dialects = Counter(d for p in {p.pivot.id: p.pivot for p in pairs}.values() for d in p.meta["dialects"])
-    print(f"{pairs_path.name}: {len(pairs)} pairs ({labels[True]} equivalent, {labels[False]} not), "
-          f"{len({p.pivot.id for p in pairs})} pivots; {pairs_path.stat().st_size / 1e3:.0f} kB + "
-          f"{pivots_path.stat().st_size / 1e3:.0f} kB")
-    for category in sorted(counts):
-        print(f"  {category:32s} {counts[category]:4d}")
+    print_summary(pairs, pairs_path, pivots_path, width=32)
     print("dialects (pivots): " + ", ".join(f"{d} {n}" for d, n in sorted(dialects.items())))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: next to this script)")
-    args = parser.parse_args()
-    self_check(*build(args.out))
+def main(argv: list[str] | None = None) -> int:
+    return run_builder(__doc__, lambda out: self_check(*build(out)), argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,8 +5,8 @@ with other equivalent flags; near misses: the wrong file, off-by-one lines, a pa
 edit, a test run that writes a cache, hard-coded output), kept only where execution on the
 pivot's repository and two perturbed repositories agrees with the label.
 
-Run from the repository root: ``.venv/bin/python benchmarks/data/make_swe_pairs.py``
-(needs Docker and the built sandbox image; results are cached, a rerun takes seconds)."""
+Run: ``.venv/bin/python -m pivotrl.datagen.pairs.make_swe_pairs [--out DIR]`` (default: the shipped
+``benchmarks/data``; needs Docker and the built sandbox image; results are cached, a rerun takes seconds)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,16 @@ import random
 import re
 import shlex
 import sys
-from pathlib import Path
 from typing import Any
 
-from make_terminal_pairs import steps_of
-from terminal_rules import context_rewrites, substitution_rewrites, wrapper_rewrites
-from terminal_swe_exec import (
+from pivotrl.pivot_envs.records import Pivot
+from pivotrl.sandboxes import StateSpec
+from pivotrl.verifiers.shell_exec import state_spec
+
+from .make_terminal_pairs import steps_of
+from .summary import run_builder
+from .terminal_rules import context_rewrites, substitution_rewrites, wrapper_rewrites
+from .terminal_swe_exec import (
     Candidate,
     Outcome,
     bash_message,
@@ -28,11 +32,6 @@ from terminal_swe_exec import (
     tool_message,
 )
 
-from pivotrl.pivot_envs.records import Pivot
-from pivotrl.sandboxes import StateSpec
-from pivotrl.verifiers.shell_exec import state_spec
-
-HERE = Path(__file__).resolve().parent
 SEED = 20260306
 BUDGET = 940_000
 TARGET = 340
@@ -276,9 +275,10 @@ def candidates_for(pivot: Pivot, existing: dict[str, str], ref: Outcome, read_on
     return out
 
 
-def main() -> int:
-    return build_set("swe", HERE, seed=SEED, budget=BUDGET, target=TARGET, per_pivot=PER_PIVOT, pool=pool,
-                     fixtures_for=fixtures_for, steps_of=steps_of, candidates_for=candidates_for)
+def main(argv: list[str] | None = None) -> int:
+    return run_builder(__doc__, lambda out: build_set(
+        "swe", out, seed=SEED, budget=BUDGET, target=TARGET, per_pivot=PER_PIVOT, pool=pool,
+        fixtures_for=fixtures_for, steps_of=steps_of, candidates_for=candidates_for), argv)
 
 
 if __name__ == "__main__":

@@ -2,31 +2,30 @@
 pivots from the shipped terminal trajectories, candidates made by named rewrite rules, labels by
 construction, kept only where execution on the pivot's state and two perturbed fixtures agrees.
 
-Run from the repository root: ``.venv/bin/python benchmarks/data/make_terminal_pairs.py``
-(needs Docker and the built sandbox image; results are cached, a rerun takes seconds)."""
+Run: ``.venv/bin/python -m pivotrl.datagen.pairs.make_terminal_pairs [--out DIR]`` (default: the shipped
+``benchmarks/data``; needs Docker and the built sandbox image; results are cached, a rerun takes seconds)."""
 
 from __future__ import annotations
 
 import json
 import random
 import sys
-from pathlib import Path
 from typing import Any
-
-from terminal_rules import context_rewrites, substitution_rewrites, wrapper_rewrites
-from terminal_swe_exec import (
-    Candidate,
-    Outcome,
-    bash_message,
-    build_set,
-)
 
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.sandboxes import StateSpec, Step
 from pivotrl.verifiers.parsers import ParserConfig, parse_action
 from pivotrl.verifiers.shell_exec import action_steps, state_spec
 
-HERE = Path(__file__).resolve().parent
+from .summary import run_builder
+from .terminal_rules import context_rewrites, substitution_rewrites, wrapper_rewrites
+from .terminal_swe_exec import (
+    Candidate,
+    Outcome,
+    bash_message,
+    build_set,
+)
+
 SEED = 20260305
 BUDGET = 930_000   # bytes of terminal.pivots.jsonl
 TARGET = 360       # pairs
@@ -145,9 +144,10 @@ def candidates_for(pivot: Pivot, existing: dict[str, str], ref: Outcome, read_on
     return out
 
 
-def main() -> int:
-    return build_set("terminal", HERE, seed=SEED, budget=BUDGET, target=TARGET, per_pivot=PER_PIVOT, pool=pool,
-                     fixtures_for=fixtures_for, steps_of=steps_of, candidates_for=candidates_for)
+def main(argv: list[str] | None = None) -> int:
+    return run_builder(__doc__, lambda out: build_set(
+        "terminal", out, seed=SEED, budget=BUDGET, target=TARGET, per_pivot=PER_PIVOT, pool=pool,
+        fixtures_for=fixtures_for, steps_of=steps_of, candidates_for=candidates_for), argv)
 
 
 if __name__ == "__main__":

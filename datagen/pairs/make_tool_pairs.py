@@ -2,21 +2,21 @@
 tool trajectories and candidates made by the rules in ``tool_pair_rules.py`` (labels from the
 construction, never from a verifier). Writes ``tool.pairs.jsonl`` and ``tool.pivots.jsonl``.
 
-Run from the repository root: ``.venv/bin/python benchmarks/data/make_tool_pairs.py [--out DIR]``.
+Run: ``.venv/bin/python -m pivotrl.datagen.pairs.make_tool_pairs [--out DIR]`` (default: the shipped
+``benchmarks/data``).
 Deterministic (seeded, no network); ends with a self-check through ``load_labeled``."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from pivotrl.pivot_envs import shipped_trajectories
+from pivotrl.pivot_envs.extract import extract_candidates
 
-from tool_pair_format import (  # noqa: E402
+from .summary import check_set, print_summary, run_builder
+from .tool_pair_format import (
     Pair,
     choose_pivots,
     reference_calls,
@@ -25,11 +25,7 @@ from tool_pair_format import (  # noqa: E402
     text_pivot_pairs,
     write_set,
 )
-from tool_pair_rules import ToolRules, value_pools  # noqa: E402
-
-from pivotrl.benchmarks.labeled import load_labeled  # noqa: E402
-from pivotrl.pivot_envs import shipped_trajectories  # noqa: E402
-from pivotrl.pivot_envs.extract import extract_candidates  # noqa: E402
+from .tool_pair_rules import ToolRules, value_pools
 
 SEED = 20260105
 # Pairs per category: equivalents and near misses about balanced (see README of the data).
@@ -69,26 +65,13 @@ def build(out_dir: Path) -> tuple[Path, Path]:
 
 
 def self_check(pairs_path: Path, pivots_path: Path) -> None:
-    pairs = load_labeled(pairs_path)
-    counts = Counter(p.category for p in pairs)
-    labels = Counter(p.equivalent for p in pairs)
-    for category in CAPS:
-        assert counts[category] > 0, f"category {category} is empty"
-    assert len(pairs) >= 300, f"only {len(pairs)} pairs"
-    assert min(labels.values()) >= 0.4 * len(pairs), f"labels unbalanced: {dict(labels)}"
-    print(f"{pairs_path.name}: {len(pairs)} pairs ({labels[True]} equivalent, {labels[False]} not), "
-          f"{len({p.pivot.id for p in pairs})} pivots; {pairs_path.stat().st_size / 1e3:.0f} kB + "
-          f"{pivots_path.stat().st_size / 1e3:.0f} kB")
-    for category in sorted(counts):
-        print(f"  {category:28s} {counts[category]:4d}")
+    pairs = check_set(pairs_path, CAPS, min_pairs=300, min_label_share=0.4)
+    print_summary(pairs, pairs_path, pivots_path)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: next to this script)")
-    args = parser.parse_args()
-    self_check(*build(args.out))
+def main(argv: list[str] | None = None) -> int:
+    return run_builder(__doc__, lambda out: self_check(*build(out)), argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

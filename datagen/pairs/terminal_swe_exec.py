@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -15,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pivotrl.pivot_envs import shipped_pivots
 from pivotrl.sandboxes import Limits, StateSpec, Step, get_runtime
 from pivotrl.sandboxes.image import cache_dir
+
+from .summary import check_set, print_summary
 
 # Our own work-dir manifest, printed by a last step inside the sandbox: every path with its type,
 # mode and content hash; gzip files by their decompressed bytes and tar archives by their members
@@ -297,12 +302,6 @@ def build_set(domain: str, out_dir: Path, *, seed: int, budget: int, target: int
     """The shared recipe of the shell sets: pool pivots, make candidates from the reference's
     outcome on the pivot state, confirm each label on every fixture, select within the size
     budget, write ``{domain}.pivots.jsonl`` and ``{domain}.pairs.jsonl`` and check they load."""
-    import random
-    import sys
-
-    from pivotrl.benchmarks.labeled import load_labeled
-    from pivotrl.pivot_envs import shipped_pivots
-
     rng = random.Random(seed)
     pivots = pool(shipped_pivots(domain))
     fixtures = {p.id: fixtures_for(p) for p in pivots}
@@ -322,20 +321,20 @@ def build_set(domain: str, out_dir: Path, *, seed: int, budget: int, target: int
     chosen = select(kept, sizes, budget, target, per_pivot)
     used = sorted({c.pivot_id for c, _ in chosen})
     by_id = {p.id: p for p in pivots}
-    write_jsonl(out_dir / f"{domain}.pivots.jsonl", (by_id[pid].to_dict() for pid in used))
-    write_jsonl(out_dir / f"{domain}.pairs.jsonl", (pair_row(c, r) for c, r in chosen))
-    report(chosen, dropped, volatile, len(candidates))
-    pairs = load_labeled(out_dir / f"{domain}.pairs.jsonl")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pairs_path, pivots_path = out_dir / f"{domain}.pairs.jsonl", out_dir / f"{domain}.pivots.jsonl"
+    write_jsonl(pivots_path, (by_id[pid].to_dict() for pid in used))
+    write_jsonl(pairs_path, (pair_row(c, r) for c, r in chosen))
+    pairs = check_set(pairs_path)
     assert len(pairs) == len(chosen), "the written set does not load back whole"
+    print_summary(pairs, pairs_path, pivots_path, width=32)
+    report_execution(dropped, volatile, len(candidates))
     return 0
 
 
-def report(chosen: list, dropped: list, volatile: set[str], made: int) -> None:
-    cats = Counter((c.category, c.equivalent) for c, _ in chosen)
-    print(f"pairs: {len(chosen)} (equivalent {sum(c.equivalent for c, _ in chosen)}), "
-          f"pivots: {len({c.pivot_id for c, _ in chosen})}; candidates made {made}, dropped by execution "
-          f"{len(dropped)}; pivots whose reference differs from itself: {len(volatile)}")
-    for (cat, _), n in sorted(cats.items()):
-        print(f"  {cat:32s} {n}")
+def report_execution(dropped: list, volatile: set[str], made: int) -> None:
+    """What execution threw away: the part of the summary only the shell sets have."""
+    print(f"candidates made {made}, dropped by execution {len(dropped)}; "
+          f"pivots whose reference differs from itself: {len(volatile)}")
     drops = Counter(c.category for c, _ in dropped)
     print("dropped by execution, by category: " + ", ".join(f"{k} {v}" for k, v in sorted(drops.items())))

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from tool_pair_format import Call, Pair, bare_json_text, hermes_text, openai_message, text_message
+from .tool_pair_format import Call, Pair, bare_json_text, hermes_text, openai_message, text_message
 
 Path_ = tuple[Any, ...]
 

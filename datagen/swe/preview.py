@@ -1,21 +1,17 @@
 #!/usr/bin/env python3
 """Replay some trajectory specs and print them readably (a development aid).
 
-    .venv/bin/python pivot_envs/data/swe/preview.py textstats          # a scenario module
-    .venv/bin/python pivot_envs/data/swe/preview.py swe-invoice-0003   # one trajectory id
+    .venv/bin/python -m pivotrl.datagen.swe.preview textstats          # a scenario module
+    .venv/bin/python -m pivotrl.datagen.swe.preview swe-invoice-0003   # one trajectory id
 
 Nothing is written to disk.
 """
 
 import importlib
 import json
-import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-from replay import replay  # noqa: E402
+from .replay import replay
 
 MODULE_NAMES = [
     "scenarios_textstats",
@@ -29,10 +25,7 @@ MODULE_NAMES = [
 def load_specs(selector):
     specs = []
     for name in MODULE_NAMES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
+        module = importlib.import_module(f"{__package__}.{name}")
         for spec in module.TRAJECTORIES:
             if selector in (spec["id"], spec["repo"], name) or selector == "all":
                 specs.append(spec)
@@ -41,7 +34,7 @@ def load_specs(selector):
 
 def show(record):
     print("=" * 78)
-    print(record["id"], "setup:", record["env"]["setup"] and "yes" or "none")
+    print(record["id"], "setup:", (record["env"]["setup"] and "yes") or "none")
     for message in record["messages"][1:]:
         if message["role"] == "user":
             print("USER:", message["content"][:300], "...")

@@ -1,6 +1,6 @@
 """Replay a trajectory spec in a scratch copy of its repository and record it.
 
-The repository ``repos/<name>`` is copied to a fresh temporary directory, the
+The shipped repository ``pivot_envs/data/swe/repos/<name>`` is copied to a fresh temporary directory, the
 ``setup`` commands run there, then every tool call runs in order. Outputs are
 what the tools really printed, normalised so that they do not depend on the
 machine:
@@ -8,8 +8,9 @@ machine:
 * bash runs as ``bash -c COMMAND`` in the repository root with a minimal
   environment (see ``bash_env``); the output is stdout followed by stderr,
   plus a final ``[exit status N]`` line when N != 0 (on a line of its own);
-* ``python3`` in a command is executed with this project's virtualenv Python
-  (which has pytest); the recorded command still says ``python3``;
+* ``python3`` in a command is executed with the Python running the generator
+  (the project's virtualenv, which has pytest); the recorded command still says
+  ``python3``;
 * the scratch directory path is replaced by ``/work`` (the sandbox workdir);
 * pytest durations ("in 0.42s") become "in 0.00s".
 
@@ -26,14 +27,13 @@ import subprocess
 import sys
 import tempfile
 
-from common import SYSTEM_PROMPT, TOOLS, passed_count
-from editor import run_editor
+from pivotrl.datagen.shipped import env_data
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPOS = os.path.join(HERE, "repos")
-VENV_PYTHON = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".venv", "bin", "python"))
-if not os.path.exists(VENV_PYTHON):  # fall back to whatever runs this script
-    VENV_PYTHON = sys.executable
+from .common import SYSTEM_PROMPT, TOOLS, passed_count
+from .editor import run_editor
+
+REPOS = str(env_data("swe/repos"))
+VENV_PYTHON = sys.executable
 WORKDIR = "/work"
 
 _PYTHON3_RE = re.compile(r"(?<![\w/.-])python3(?![\w.-])")

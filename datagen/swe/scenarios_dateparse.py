@@ -1,6 +1,6 @@
 """Trajectories for repos/dateparse (four issues, eight trajectories)."""
 
-from common import (
+from .common import (
     bash,
     create,
     def_range,

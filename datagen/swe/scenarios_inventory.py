@@ -1,6 +1,6 @@
 """Trajectories for repos/inventory (three issues, six trajectories)."""
 
-from common import (
+from .common import (
     bash,
     create,
     def_range,

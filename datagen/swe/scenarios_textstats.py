@@ -1,10 +1,9 @@
 """Trajectories for repos/textstats (four issues, ten trajectories)."""
 
-from common import (
+from .common import (
     bash,
     create,
     def_range,
-    end_of,
     insert,
     line_of,
     pytest,

@@ -1,6 +1,6 @@
 """More trajectories for repos/textstats: punctuation, --top and empty input."""
 
-from common import (
+from .common import (
     bash,
     create,
     def_range,

@@ -1,4 +1,4 @@
-"""Self-check for ``trajectories.jsonl`` (run by ``make_trajectories.py``).
+"""Self-check for ``trajectories.jsonl`` (run by ``make_trajectories``).
 
 Checks, failing loudly on the first class of problem found:
 
@@ -27,9 +27,9 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from common import BASH_TOOL, EDITOR_TOOL, SYSTEM_PROMPT, TOOLS
-from editor import run_editor
-from replay import REPOS, WORKDIR, fresh_copy, replay, run_bash
+from .common import BASH_TOOL, EDITOR_TOOL, SYSTEM_PROMPT, TOOLS
+from .editor import run_editor
+from .replay import REPOS, WORKDIR, fresh_copy, replay, run_bash
 
 ID_RE = re.compile(r"^swe-[a-z]+-\d{4}$")
 LEAK_RES = [
@@ -202,7 +202,7 @@ def _self_check(specs, path):
     with ThreadPoolExecutor(WORKERS) as pool:
         first = list(pool.map(replay, specs))
         second = list(pool.map(replay, specs))
-    for record, (again1, _c1, diff), (again2, _c2, _d2) in zip(stored, first, second):
+    for record, (again1, _c1, diff), (again2, _c2, _d2) in zip(stored, first, second, strict=True):
         _require(again1 == record, f"{record['id']}: replay 1 differs from the stored record")
         _require(again2 == record, f"{record['id']}: replay 2 differs from the stored record")
         _require(
