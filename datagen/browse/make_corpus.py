@@ -4359,7 +4359,7 @@ def check(docs: list[dict]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=env_data("browse/corpus.jsonl"),
-                        help="output file (default: the shipped corpus.jsonl)")
+                        help="output file (default: the shipped one, %(default)s)")
     out_path = parser.parse_args(argv).out
     docs = build()
     problems = check(docs)

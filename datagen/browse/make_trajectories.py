@@ -1338,7 +1338,7 @@ def self_check(path: Path, engine: SearchEngine, corpus_urls: set[str]) -> tuple
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=env_data("browse/trajectories.jsonl"),
-                        help="output file (default: the shipped trajectories.jsonl)")
+                        help="output file (default: the shipped one, %(default)s)")
     out_path = parser.parse_args(argv).out
     # The corpus file must match what make_corpus builds.
     built = mc.build()

@@ -48,6 +48,6 @@ def run_builder(doc: str | None, build_and_check: Callable[[Path], object], argv
     ``build_and_check(out_dir)``; returns its status when it gives one, else 0."""
     parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0] if doc else None)
     parser.add_argument("--out", type=Path, default=labeled_data(),
-                        help="output folder (default: the shipped benchmarks/data)")
+                        help="output folder (default: the shipped one, %(default)s)")
     status = build_and_check(parser.parse_args(argv).out)
     return status if isinstance(status, int) else 0

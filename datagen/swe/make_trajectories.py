@@ -54,7 +54,7 @@ def all_specs():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=env_data("swe/trajectories.jsonl"),
-                        help="output file (default: the shipped trajectories.jsonl)")
+                        help="output file (default: the shipped one, %(default)s)")
     out_path = parser.parse_args(argv).out
     specs = all_specs()
     with ThreadPoolExecutor(8) as pool:  # each replay has its own scratch dir

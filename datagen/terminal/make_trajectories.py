@@ -70,7 +70,7 @@ def show(record: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=env_data("terminal/trajectories.jsonl"),
-                        help="output file (default: the shipped trajectories.jsonl)")
+                        help="output file (default: the shipped one, %(default)s)")
     parser.add_argument("--only", help="comma-separated families; builds and checks them without writing")
     parser.add_argument("--show", action="append", default=[], help="print the transcript of this id")
     args = parser.parse_args(argv)

@@ -49,7 +49,7 @@ def build() -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=env_data("tool/trajectories.jsonl"),
-                        help="output file (default: the shipped trajectories.jsonl)")
+                        help="output file (default: the shipped one, %(default)s)")
     out_path = parser.parse_args(argv).out
     records = build()
     with out_path.open("w", encoding="utf-8") as fh:

@@ -8,4 +8,6 @@ from importlib import import_module
 
 MODULES = ["logs", "csvdata", "config", "organize", "archives", "scripts", "diffing", "jsondata", "disk", "perms", "codesearch"]
 
+__all__ = ["FAMILIES", "MODULES"]
+
 FAMILIES = [import_module(f"{__name__}.{name}") for name in MODULES]
