@@ -21,7 +21,7 @@ else:  # pragma: no cover - Python 3.10
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = [name for name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-            if ".data" not in name]
+            if "data" not in name.split(".")]  # the data folders; pivotrl.datagen is checked
 NEEDS_TORCH = {"pivotrl.trainer_plugin.kernels"}  # imports torch at module level, by design
 
 

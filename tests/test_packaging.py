@@ -1,8 +1,11 @@
 """The wheel users install: built without setuptools warnings (each one is a file a future
-setuptools may stop shipping), with the shipped data and the SWE repositories inside."""
+setuptools may stop shipping), with the shipped data and the SWE repositories inside, the data
+generators as ``pivotrl.datagen`` (``pivotrl reproduce`` draws tool conversations from them) and
+no generator script left among the data files."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -40,8 +43,26 @@ def test_wheel_builds_without_warnings_and_ships_the_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("pivotrl/pivot_envs/data/tool/trajectories.jsonl", "pivotrl/benchmarks/data/tool.pairs.jsonl",
                     "pivotrl/pivot_envs/data/swe/repos/invoice/invoice/totals.py",
-                    "pivotrl/pivot_envs/data/swe/repos/invoice/pyproject.toml", "pivotrl/py.typed"):
+                    "pivotrl/pivot_envs/data/swe/repos/invoice/pyproject.toml", "pivotrl/py.typed",
+                    "pivotrl/datagen/tool/generate.py", "pivotrl/datagen/tool/scenarios/airline.py",
+                    "pivotrl/datagen/pairs/summary.py"):
         assert shipped in names, shipped
+    scripts = [n for n in names if n.endswith(".py") and n.startswith(("pivotrl/pivot_envs/data/", "pivotrl/benchmarks/data/"))
+               and not n.startswith("pivotrl/pivot_envs/data/swe/repos/")]
+    assert not scripts, f"generator code among the shipped data: {scripts}"
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    code = ("import pivotrl.datagen.tool as t; print(t.__file__); "
+            "print(len(t.generate_tool_trajectories(t.tool_scenarios()[0], 2, seed=1)))")
+    # -S: no .pth files, so no editable install's finder answers for pivotrl; the dependencies
+    # come from the site-packages folders on PYTHONPATH, pivotrl from the wheel alone
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(unpacked), *site])}
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=tmp_path)  # not the checkout, whose pivotrl/ folder would come first
+    assert run.returncode == 0, run.stderr[-3000:]
+    where, count = run.stdout.split()
+    assert Path(where).is_relative_to(unpacked) and count == "2", run.stdout
 
 
 def _setuptools_table() -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import json
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -101,12 +100,8 @@ def test_a_sample_passes_shell_exec_and_its_labels_hold_when_executed_again(doma
     for i in picks:
         verdict = verifier.verify(pairs[i].pivot.reference, pairs[i].pivot)
         assert verdict.score == 1.0, (pairs[i].pivot.id, verdict.reason)
-    sys.path.insert(0, str(DATA))
-    try:
-        engine = importlib.import_module("terminal_swe_exec")
-        maker = importlib.import_module(f"make_{domain}_pairs")
-    finally:
-        sys.path.remove(str(DATA))
+    engine = importlib.import_module("pivotrl.datagen.pairs.terminal_swe_exec")
+    maker = importlib.import_module(f"pivotrl.datagen.pairs.make_{domain}_pairs")
     candidates = [engine.Candidate(pairs[i].pivot.id, pairs[i].candidate, pairs[i].equivalent, pairs[i].category,
                                    "rerun", recorded[i]["confirmed"]["compare_stdout"]) for i in picks]
     by_id = {pairs[i].pivot.id: pairs[i].pivot for i in picks}
