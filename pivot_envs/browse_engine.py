@@ -81,16 +81,40 @@ class SearchEngine:
         clipped = [str(q)[:MAX_QUERY_CHARS] for q in queries]
         with self._lock:
             tokens = self._tokenizer.tokenize(clipped, update_vocab=False, return_as="ids", show_progress=False)
-            indices, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+            ranked = self._top_k(_rows(tokens), k)
         out = []
-        for row_ids, row_scores in zip(indices, scores, strict=True):
+        for row in ranked:
             hits = []
-            for doc_id, score in zip(row_ids, row_scores, strict=True):
+            for doc_id, score in row:
                 if score <= 0:
                     continue  # no query term matched: not a result
-                doc = self.documents[int(doc_id)]
-                hits.append(SearchHit(doc.url, doc.title, _snippet(doc.text), round(float(score), 4)))
+                doc = self.documents[doc_id]
+                hits.append(SearchHit(doc.url, doc.title, _snippet(doc.text), round(score, 4)))
             out.append(hits)
+        return out
+
+    def _top_k(self, queries: list[list[int]], k: int) -> list[list[tuple[int, float]]]:
+        """The ``k`` best documents per query, equal scores in corpus order. bm25s leaves the
+        order of ties to its top-k backend (it changed between versions), which made results,
+        and so the shipped transcripts and ``search_overlap``'s sets, depend on the installed
+        version. More than ``k`` are asked for; a query whose tie at rank ``k`` reaches past what
+        was asked is asked again for more."""
+        n = len(self.documents)
+        want = min(n, 2 * k + 8)
+        indices, scores = self._bm25.retrieve(queries, k=want, show_progress=False, n_threads=1)
+        out = []
+        for query, row_ids, row_scores in zip(queries, indices, scores, strict=True):
+            asked = want
+            while True:
+                pairs = sorted(((int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True)),
+                               key=lambda p: (-p[1], p[0]))
+                kth = pairs[k - 1][1]
+                if asked == n or kth <= 0 or pairs[-1][1] < kth:
+                    break
+                asked = min(n, asked * 2)
+                more_ids, more_scores = self._bm25.retrieve([query], k=asked, show_progress=False, n_threads=1)
+                row_ids, row_scores = more_ids[0], more_scores[0]
+            out.append(pairs[:k])
         return out
 
     def search(self, query: str, k: int = 5) -> list[SearchHit]:
@@ -113,6 +137,12 @@ class SearchEngine:
         if doc is None:
             return f"Error: no page at {url[:300]}"
         return f"{doc.title}\n{doc.url}\n\n{doc.text}"
+
+
+def _rows(tokens: Any) -> list[list[int]]:
+    """Token-id rows of bm25s' tokenizer output (a ``Tokenized`` tuple or a plain list)."""
+    ids = getattr(tokens, "ids", tokens)
+    return [list(row) for row in ids]
 
 
 def _snippet(text: str, limit: int = 160) -> str:

@@ -72,8 +72,15 @@ def test_browse_corpus_and_trajectories_agree_with_the_engine():
     for trajectory in trajectories:
         calls = {c["id"]: c for m in trajectory.messages for c in m.get("tool_calls") or []}
         for message in trajectory.messages:
-            if message["role"] == "tool" and calls[message["tool_call_id"]]["function"]["name"] == "open_page":
-                url = json.loads(calls[message["tool_call_id"]]["function"]["arguments"])["url"]
-                assert message["content"] == engine.render_page(url)
+            if message["role"] != "tool":
+                continue
+            function = calls[message["tool_call_id"]]["function"]
+            arguments = json.loads(function["arguments"])
+            if function["name"] == "open_page":
+                assert message["content"] == engine.render_page(arguments["url"])
                 checked += 1
-    assert checked >= 50
+            elif function["name"] == "search":  # ties at the cut included: a transcript the env can't replay teaches the wrong thing
+                shown = engine.render_search(arguments["query"], arguments.get("top_k", 5))
+                assert message["content"] == shown, (trajectory.id, arguments)
+                checked += 1
+    assert checked >= 150
