@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pivotrl.chat import completion_text, prompt_token_ids, render_prompt
 from pivotrl.errors import PivotRLError
-from pivotrl.pivot_envs.policies.chat import completion_text, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)

@@ -11,12 +11,13 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from pivotrl.chat import wire_messages
 from pivotrl.errors import PivotRLError, VerifierError
 from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
 from pivotrl.pivot_envs.policies.ordering import prefix_order
 from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
+from pivotrl.pivot_envs.policies.seeds import pivot_seed
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.verifiers.llm_client import (
     ClientConfig,

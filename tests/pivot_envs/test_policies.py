@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from pivotrl.chat import render_prompt, template_messages
 from pivotrl.errors import PivotRLError, UnknownNameError
 from pivotrl.pivot_envs import Pivot, Trajectory, shipped_pivots
 from pivotrl.pivot_envs.extract import extract_candidates
@@ -28,7 +29,6 @@ from pivotrl.pivot_envs.policies import (
     restore_order,
     trajectory_key,
 )
-from pivotrl.pivot_envs.policies.chat import render_prompt, template_messages
 
 # ChatML with Hermes-style tools (schemas in the system turn, calls as <tool_call> blocks)
 TOOL_TEMPLATE = (
