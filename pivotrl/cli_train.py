@@ -226,8 +226,8 @@ def _build_trainer(start: Path, pivots: list[Any], config: Any, verifier: Any, s
 
 
 def _endpoint_sampler(spec: str, tokenizer: Any, config: Any, server_token_ids: bool) -> Any:
+    from pivotrl.openai_client import ChatClient, ClientConfig
     from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
 
     backend, _, target = spec.partition(":")
     url, _, model = target.partition("#")

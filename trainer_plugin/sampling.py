@@ -114,7 +114,7 @@ class EndpointSampler:
 
     def __init__(self, client: Any, tokenizer: Any, *, max_new_tokens: int = 256, temperature: float = 1.0,
                  top_p: float = 1.0, send_tools: bool = True, server_token_ids: bool = False) -> None:
-        self.client = client  # pivotrl.verifiers.llm_client.ChatClient
+        self.client = client  # pivotrl.openai_client.ChatClient
         self.tokenizer = tokenizer
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature

@@ -137,9 +137,9 @@ def test_a_broken_verifier_stops_training_loudly(tiny_lm_dir, tool_pivots, tmp_p
 def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pivots, tmp_path):
     """``transformers serve`` over the same weights: the trainer re-tokenizes the served text
     and steps the loss on it (this server returns no log-probs, so no mismatch metric)."""
+    from pivotrl.openai_client import ChatClient, ClientConfig
     from pivotrl.testing.judge_server import TinyServer
     from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
 
     model, tokenizer = _load(tiny_lm_dir)
     with TinyServer(tiny_lm_dir, startup_timeout=120) as server:
@@ -162,8 +162,8 @@ def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pi
 def test_endpoint_sampler_takes_vllm_token_ids_exactly(tiny_lm_dir, tool_pivots):
     """vLLM with return_tokens_as_token_ids names each sampled token 'token_id:N': those ids and
     log-probs are used as they are, never re-tokenized; a server that ignores the flag is an error."""
+    from pivotrl.openai_client import ChatResult
     from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatResult
 
     _, tokenizer = _load(tiny_lm_dir)
     ids = [*tokenizer("<tool_call>", add_special_tokens=False).input_ids, tokenizer.eos_token_id]
