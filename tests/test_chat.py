@@ -87,7 +87,8 @@ def test_one_bos_in_our_ids_and_in_trls(tool_pivots):
 
 
 def test_every_consumer_renders_the_same_prompt(tiny_lm_dir, tool_pivots, tmp_path):
-    from pivotrl.trainer_plugin.sampling import HFSampler
+    from pivotrl.pivot_envs.policies.hf import HFPolicy
+    from pivotrl.trainer_plugin.policy_sampler import PolicySampler
 
     assert adapter_chat.render_prompt is chat.render_prompt  # one function, re-exported
     tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
@@ -104,7 +105,8 @@ def test_every_consumer_renders_the_same_prompt(tiny_lm_dir, tool_pivots, tmp_pa
 
     from transformers import AutoModelForCausalLM
 
-    sampler = HFSampler(AutoModelForCausalLM.from_pretrained(tiny_lm_dir), tokenizer, max_new_tokens=2)
+    model = AutoModelForCausalLM.from_pretrained(tiny_lm_dir)
+    sampler = PolicySampler(HFPolicy(model, tokenizer, device="cpu"), max_new_tokens=2)
     rollouts = sampler.sample(pivots, 1)
     assert [g[0].prompt_ids for g in rollouts] == [chat.prompt_token_ids(tokenizer, e) for e in expected]
 
