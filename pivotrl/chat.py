@@ -52,6 +52,11 @@ ArgumentsForm = Literal["object", "string"]
 TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text", "summary_text", "reasoning_text"})
 
 
+def _field_text(part: Mapping[str, Any], key: str) -> str:
+    value = part.get(key)
+    return "" if value is None else str(value)  # a null text is no text, never "None"
+
+
 def content_text(content: Any, *, where: str = "content", strict: bool = False) -> str:
     """The text of an OpenAI message ``content``: a string as it is, ``None`` as ``""`` (assistant
     tool-call turns have none, and templates concatenate content), a list of parts as the
@@ -74,9 +79,9 @@ def content_text(content: Any, *, where: str = "content", strict: bool = False) 
         if isinstance(part, str):
             texts.append(part)
         elif isinstance(part, Mapping) and part.get("type", "text") in TEXT_PART_TYPES:
-            texts.append(str(part.get("text", "")))
+            texts.append(_field_text(part, "text"))
         elif isinstance(part, Mapping) and part.get("type") == "refusal":
-            texts.append(str(part.get("refusal", "")))
+            texts.append(_field_text(part, "refusal"))
         elif strict:
             kind = part.get("type") if isinstance(part, Mapping) else type(part).__name__
             raise DataError(f"only text content parts are supported here, found a {kind!r} part",

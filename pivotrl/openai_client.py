@@ -25,6 +25,21 @@ from typing import Any, TypeVar
 from pivotrl.errors import EndpointError
 from pivotrl.optional import require
 
+__all__ = [
+    "BadResponse",
+    "ChatClient",
+    "ChatResult",
+    "ClientConfig",
+    "EndpointFailure",
+    "RequestTimeout",
+    "backoff_seconds",
+    "call_with_deadline",
+    "completion_choices",
+    "is_endpoint_error",
+    "is_retryable",
+    "run_sync",
+]
+
 T = TypeVar("T")
 
 

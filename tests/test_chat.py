@@ -154,6 +154,8 @@ def test_every_layer_reads_content_parts_alike():
     assert items_to_messages([{"type": "message", **message}])[0]["content"] == "abcde"
     assert render_state([message]) == "[user] abcde"
     assert parse_action({"role": "assistant", "content": [*PARTS, IMAGE]}).text == "abcde"
+    output = [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "a"}, IMAGE]}]
+    assert parse_action(output).text == "a"  # Responses-API output parts read the same way
     with pytest.raises(DataError):  # exports and converters must not drop an image silently
         adapter_chat.columnar_messages([{"role": "user", "content": [IMAGE]}])
 
@@ -165,3 +167,7 @@ def test_the_chat_module_imports_nothing_heavy():
     code = ("import sys, pivotrl.chat; heavy = {'torch', 'transformers', 'openai', 'jinja2'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_null_text_part_is_no_text():
+    assert chat.content_text([{"type": "text", "text": None}, {"type": "refusal", "refusal": None}, "x"]) == "x"
