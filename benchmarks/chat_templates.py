@@ -169,7 +169,10 @@ def wrong_copy(case: str) -> list[dict[str, Any]]:
 
 # -- the library's APIs, with fallbacks to what older checkouts had ------------------------------
 def _render_prompt(tokenizer: Any, pivot: Any) -> str:
-    from pivotrl.pivot_envs.policies import chat
+    try:
+        from pivotrl import chat
+    except ImportError:  # before the chat module moved to the package base
+        from pivotrl.pivot_envs.policies import chat  # type: ignore[no-redef]
 
     if "tools" in inspect.signature(chat.render_prompt).parameters:
         return chat.render_prompt(tokenizer, pivot.messages, pivot.tools)
@@ -193,9 +196,12 @@ def _trl_prompt_ids(tokenizer: Any, pivot: Any) -> list[int]:
 
 def _turn_text(tokenizer: Any, messages: list[dict[str, Any]], turn: dict[str, Any]) -> str:
     try:
-        from pivotrl.pivot_envs.policies.chat import rendered_turn
+        from pivotrl.chat import rendered_turn
     except ImportError:
-        rendered_turn = _older_rendered_turn
+        try:
+            from pivotrl.pivot_envs.policies.chat import rendered_turn  # type: ignore[no-redef]
+        except ImportError:
+            rendered_turn = _older_rendered_turn
     return rendered_turn(tokenizer, messages, turn, TOOLS)
 
 

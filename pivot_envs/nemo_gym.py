@@ -14,29 +14,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from pivotrl.chat import content_text
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.domains import TERMINUS_VERIFIER, get_domain, list_domains, terminus_harness
 from pivotrl.pivot_envs.records import Pivot, normalize_messages, normalize_tools
-
-_TEXT_PART_TYPES = {"input_text", "output_text", "text", "summary_text", "reasoning_text"}
-
-
-def _content_text(content: Any, where: str) -> str | None:
-    if content is None or isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = []
-        for j, part in enumerate(content):
-            if isinstance(part, str):
-                texts.append(part)
-            elif isinstance(part, Mapping) and part.get("type", "text") in _TEXT_PART_TYPES:
-                texts.append(str(part.get("text", "")))
-            elif isinstance(part, Mapping) and part.get("type") == "refusal":
-                texts.append(str(part.get("refusal", "")))
-            else:
-                raise DataError(f"unsupported content part {part!r:.60}", field=f"{where}.content[{j}]")
-        return "".join(texts)
-    raise DataError(f"content must be text or a list of parts, found {type(content).__name__}", field=f"{where}.content")
 
 
 def _arguments_string(args: Any, where: str) -> str:
@@ -73,7 +54,9 @@ def items_to_messages(items: Any, where: str = "responses_create_params.input") 
         kind = item.get("type") or ("message" if "role" in item else None)
         if kind == "message":
             role = item.get("role")
-            message: dict[str, Any] = {"role": role, "content": _content_text(item.get("content"), at)}
+            content = item.get("content")  # None stays None: an assistant turn that only calls tools
+            message: dict[str, Any] = {"role": role, "content": None if content is None else
+                                       content_text(content, where=f"{at}.content", strict=True)}
             if role == "assistant" and pending_reasoning:
                 message["reasoning_content"] = pending_reasoning
             pending_reasoning = None
@@ -97,7 +80,7 @@ def items_to_messages(items: Any, where: str = "responses_create_params.input") 
         elif kind == "function_call_output":
             call_id = str(item.get("call_id", ""))
             output = item.get("output")
-            text = output if isinstance(output, str) else _content_text(output, at) if isinstance(output, list) else json.dumps(output)
+            text = output if isinstance(output, str) else content_text(output, where=f"{at}.content", strict=True) if isinstance(output, list) else json.dumps(output)
             message = {"role": "tool", "tool_call_id": call_id, "content": text}
             if call_id in names_by_call:
                 message["name"] = names_by_call[call_id]
@@ -124,7 +107,7 @@ def messages_to_items(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                           "summary": [{"type": "summary_text", "text": message["reasoning_content"]}]})
         content = message.get("content")
         if isinstance(content, list):
-            content = _content_text(content, "message")
+            content = content_text(content, where="message.content", strict=True)
         if content or role != "assistant" or not message.get("tool_calls"):
             items.append({"type": "message", "role": role, "content": content or ""})
         for call in message.get("tool_calls") or []:
@@ -176,8 +159,7 @@ def _expected_to_reference(expected: Any, where: str) -> dict[str, Any]:
         if not isinstance(calls, list) or not calls:
             raise DataError("function_call_batch needs a non-empty 'calls' list", field=f"{where}.calls")
     elif kind == "message":
-        text = _content_text(expected.get("content"), where)
-        return {"role": "assistant", "content": text or ""}
+        return {"role": "assistant", "content": content_text(expected.get("content"), where=f"{where}.content", strict=True)}
     else:
         raise DataError(f"expected_action.type must be function_call, function_call_batch or message, found {kind!r}",
                         field=f"{where}.type")
@@ -351,7 +333,7 @@ def _write_reference(pivot: Pivot) -> dict[str, Any]:
     if actions:
         return {"expected_action": {"type": "function_call_batch", "calls": actions}}
     content = pivot.reference.get("content") or ""
-    text = content if isinstance(content, str) else _content_text(content, "reference") or ""
+    text = content if isinstance(content, str) else content_text(content, where="reference.content", strict=True)
     if terminus_harness(pivot.reference, pivot.meta.get("harness")) is not None:
         return {"expected_answer": text}
     return {"expected_action": {"type": "message", "content": text}}

@@ -226,17 +226,15 @@ def _build_trainer(start: Path, pivots: list[Any], config: Any, verifier: Any, s
 
 
 def _endpoint_sampler(spec: str, tokenizer: Any, config: Any, server_token_ids: bool) -> Any:
-    from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
+    from pivotrl.trainer_plugin.policy_sampler import EndpointSampler
 
     backend, _, target = spec.partition(":")
     url, _, model = target.partition("#")
     if backend != "openai" or not url or not model:
         raise PivotRLError(f"--sampler {spec!r}: expected hf or openai:URL#MODEL (e.g. "
                            "openai:http://127.0.0.1:8000/v1#my-model)")
-    client = ChatClient(ClientConfig(base_url=url, model=model))
-    return EndpointSampler(client, tokenizer, max_new_tokens=config.max_new_tokens, temperature=config.grpo.temperature,
-                           top_p=config.top_p, server_token_ids=server_token_ids)
+    return EndpointSampler(url, model, tokenizer, max_new_tokens=config.max_new_tokens,
+                           temperature=config.grpo.temperature, top_p=config.top_p, server_token_ids=server_token_ids)
 
 
 COMMANDS = (train,)

@@ -61,6 +61,11 @@ class VerifierError(PivotRLError):
     """A verifier is misconfigured or broken (not a bad action: those score 0)."""
 
 
+class EndpointError(PivotRLError):
+    """An OpenAI-compatible endpoint is misconfigured or does not answer (the shared client layer
+    of the judge, the endpoint policy and the trainer's sampler; each maps it to its own policy)."""
+
+
 class SandboxError(PivotRLError):
     """A sandbox backend failed (daemon down, image missing, setup command failed)."""
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pivotrl.errors import PivotRLError, SandboxError, VerifierError
+from pivotrl.errors import EndpointError, PivotRLError, SandboxError, VerifierError
 from pivotrl.optional import require
 
 
@@ -30,10 +30,17 @@ def _seccomp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return _pyseccomp()
 
 
-def _judge_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
+def _openai_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from pivotrl.openai_client import ChatClient, ClientConfig
 
     return ChatClient(ClientConfig(base_url="http://127.0.0.1:9/v1", model="m"))
+
+
+def _llm_judge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from pivotrl.verifiers import get_verifier
+
+    return get_verifier("llm_judge", base_url="http://127.0.0.1:9/v1", model="m", cache=False,
+                        check_connection=False)
 
 
 def _jinja_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -108,7 +115,8 @@ def _profile_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 CASES: list[tuple[str, Callable[[Path, pytest.MonkeyPatch], Any], str, type[Exception]]] = [
     ("docker", _docker, "docker", SandboxError),
     ("pyseccomp", _seccomp, "bwrap", SandboxError),
-    ("openai", _judge_client, "judge", VerifierError),
+    ("openai", _openai_client, "judge", EndpointError),
+    ("openai", _llm_judge, "judge", VerifierError),
     ("jinja2", _jinja_template, "judge", VerifierError),
     ("ray", _ray, "ray", PivotRLError),
     ("vllm", _vllm, "vllm", PivotRLError),

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pivotrl.chat import template_messages
 from pivotrl.errors import DataError, PivotRLError
-from pivotrl.pivot_envs.policies.chat import template_messages
 from pivotrl.trainer_plugin import checkpoints as ckpt
 
 logger = logging.getLogger(__name__)

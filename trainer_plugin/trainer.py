@@ -100,8 +100,8 @@ class PivotGRPOTrainer:
     last hidden states and ``get_output_embeddings()`` the head; ``tokenizer`` renders each
     pivot with its own tools. ``verifier`` overrides the pivots' own. ``ref_model`` (frozen)
     is needed when ``config.grpo.beta > 0``. ``sampler`` defaults to ``HFPolicy`` over
-    ``model`` (on-policy, prompts run once per group); pass an ``EndpointSampler`` to sample
-    from a server. Each ``callbacks`` entry is called as ``callback(step, metrics)``. A
+    ``model`` (on-policy, prompts run once per group); pass an ``EndpointSampler``
+    (``trainer_plugin.policy_sampler``) to sample from a server. Each ``callbacks`` entry is called as ``callback(step, metrics)``. A
     verifier that breaks raises out of ``train``.
     """
 

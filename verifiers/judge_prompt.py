@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pivotrl.chat import content_text
 from pivotrl.domain_registry import judge_hint
 from pivotrl.errors import VerifierError
 from pivotrl.optional import require
@@ -82,11 +83,9 @@ def _clip(text: str, limit: int) -> str:
 
 def render_state(messages: list[dict[str, Any]]) -> str:
     lines = []
-    for message in messages:
+    for i, message in enumerate(messages):
         role = message.get("role", "?")
-        content = message.get("content") or ""
-        if isinstance(content, list):
-            content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        content = content_text(message.get("content"), where=f"messages[{i}].content")  # images: the judge reads text
         calls = "; ".join(f"{c['function']['name']}({c['function']['arguments']})" for c in message.get("tool_calls") or [])
         lines.append(f"[{role}] {content}" + (f" -> calls {calls}" if calls else ""))
     return _clip("\n".join(lines), MAX_STATE_CHARS)

@@ -15,15 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pivotrl.errors import VerifierError
+from pivotrl.errors import EndpointError, VerifierError
 from pivotrl.jsonsafe import scrub_surrogates
+from pivotrl.openai_client import ChatClient, ChatResult, ClientConfig, EndpointFailure
 from pivotrl.verifiers.action import Action
 from pivotrl.verifiers.base import BaseVerifier, PivotLike, reference_action
 from pivotrl.verifiers.config import VerifierConfig, runtime_field
 from pivotrl.verifiers.judge_cache import JudgeCache, cache_key
 from pivotrl.verifiers.judge_parse import parse_answer, yes_probability
 from pivotrl.verifiers.judge_prompt import JudgeTemplate, render_action, render_state, render_tools
-from pivotrl.verifiers.llm_client import ChatClient, ChatResult, ClientConfig, EndpointFailure
 from pivotrl.verifiers.verdict import Verdict
 
 FAILURE_POLICIES = ("error", "zero", "none")
@@ -78,7 +78,10 @@ class LLMJudgeConfig(VerifierConfig):
         self._set(timeout=float(self.timeout), max_retries=int(self.max_retries), concurrency=int(self.concurrency),
                   temperature=float(self.temperature), max_tokens=int(self.max_tokens), logprobs=bool(self.logprobs),
                   graded=bool(self.graded), cache=cache, check_connection=bool(self.check_connection))
-        ClientConfig(self.base_url, self.model, self.api_key_env, self.timeout, self.max_retries, self.concurrency)
+        try:
+            ClientConfig(self.base_url, self.model, self.api_key_env, self.timeout, self.max_retries, self.concurrency)
+        except EndpointError as exc:  # the shared client's error; a judge that cannot be built is a broken verifier
+            raise VerifierError(str(exc)) from None
 
 
 class LLMJudgeVerifier(BaseVerifier):
@@ -101,8 +104,11 @@ class LLMJudgeVerifier(BaseVerifier):
 
     def __init__(self, config: LLMJudgeConfig | None = None, **params: Any) -> None:
         c = LLMJudgeConfig.of(config, params)
-        self.client = ChatClient(ClientConfig(c.base_url, c.model, c.api_key_env, c.timeout, c.max_retries,
-                                              c.concurrency))
+        try:
+            self.client = ChatClient(ClientConfig(c.base_url, c.model, c.api_key_env, c.timeout, c.max_retries,
+                                                  c.concurrency))
+        except EndpointError as exc:  # no endpoint, no openai package: a broken verifier, said at construction
+            raise VerifierError(str(exc)) from None
         # the model the environment named is recorded: the spec rebuilds the judge that answered
         self.config = replace(c, model=self.client.config.model)
         if isinstance(c.template, Mapping):
@@ -116,7 +122,10 @@ class LLMJudgeVerifier(BaseVerifier):
         self.stats = {"calls": 0, "cache_hits": 0, "failures": 0, "unparseable": 0}
         self._stats_lock = threading.Lock()
         if c.check_connection:
-            self.client.check_connection()
+            try:
+                self.client.check_connection()
+            except EndpointError as exc:
+                raise VerifierError(str(exc)) from None
 
     def close(self) -> None:
         """Close the verdict cache's database (safe twice); the judge still answers afterwards,

@@ -4,6 +4,7 @@ For CPU runs and tests; vLLM is the fast path on GPUs."""
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import os
@@ -12,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pivotrl.chat import completion_text, prompt_token_ids, render_prompt
 from pivotrl.errors import PivotRLError
 from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import completion_text, pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
 from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
+from pivotrl.pivot_envs.policies.seeds import pivot_seed
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ class HFPolicy:
     Log-probs (``params.logprobs``) are those of the chosen tokens under
     ``log_softmax(logits / temperature)``: what the trainer computes, before top-p truncation
     (greedy decoding, temperature 0, k = 1 only as in every backend, gives ``log_softmax(logits)``). Sampling is reproducible
-    for the same pivots, seed and ``batch_size``. The model's text is returned as it is, garbage
+    for the same pivots, seed and ``batch_size``; without a seed it draws from torch's global
+    generator (a caller that seeds torch once gets new samples per call and a reproducible run). The model's text is returned as it is, garbage
     included: verifiers score it.
     """
 
@@ -159,8 +162,14 @@ class HFPolicy:
                 attention = attention.repeat_interleave(per_prompt, dim=0)
                 config.num_return_sequences = 1
                 extra[self._cache_kwarg] = cache
-        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            if params.seed is not None:
+        # a seed samples on a private copy of the generator; without one, samples draw from (and
+        # advance) torch's global generator as generate does, or every call would reuse the same
+        # random numbers (the trainer's steps would sample a revisited pivot the same way)
+        seeded = params.seed is not None
+        rng = torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []) if seeded \
+            else contextlib.nullcontext()
+        with rng:
+            if seeded:
                 mixed = zlib.crc32(repr([pivot_seed(params.seed, p) for p in batch]).encode())
                 torch.manual_seed(mixed)
             with torch.no_grad():

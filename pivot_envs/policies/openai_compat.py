@@ -11,20 +11,21 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from pivotrl.errors import PivotRLError, VerifierError
-from pivotrl.optional import require
-from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import pivot_seed, wire_messages
-from pivotrl.pivot_envs.policies.ordering import prefix_order
-from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
-from pivotrl.pivot_envs.records import Pivot
-from pivotrl.verifiers.llm_client import (
+from pivotrl.chat import wire_messages
+from pivotrl.errors import EndpointError, PivotRLError
+from pivotrl.openai_client import (
     ClientConfig,
     EndpointFailure,
     call_with_deadline,
     completion_choices,
     run_sync,
 )
+from pivotrl.optional import require
+from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
+from pivotrl.pivot_envs.policies.ordering import prefix_order
+from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
+from pivotrl.pivot_envs.policies.seeds import pivot_seed
+from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class OpenAIPolicy:
         try:
             self.config = ClientConfig(base_url=base_url, model=model, api_key_env=api_key_env, timeout=timeout,
                                        max_retries=max_retries, concurrency=concurrency)
-        except VerifierError as exc:
+        except EndpointError as exc:
             raise PivotRLError(f"openai policy: {exc}") from None
         self.n_mode = n_mode
         self.send_tools = send_tools

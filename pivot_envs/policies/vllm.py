@@ -8,12 +8,13 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pivotrl.chat import prompt_token_ids, render_prompt
 from pivotrl.errors import PivotRLError
 from pivotrl.optional import require
 from pivotrl.pivot_envs.policies.base import PolicyStats, SampledAction, SamplingParams
-from pivotrl.pivot_envs.policies.chat import pivot_seed, prompt_token_ids, render_prompt
 from pivotrl.pivot_envs.policies.ordering import prefix_order, restore_order
 from pivotrl.pivot_envs.policies.sampling_checks import check_sampling
+from pivotrl.pivot_envs.policies.seeds import pivot_seed
 from pivotrl.pivot_envs.records import Pivot
 
 logger = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from pivotrl.chat import template_messages
 from pivotrl.datagen.tool import generate_tool_trajectories
 from pivotrl.errors import PivotRLError
 from pivotrl.experiment.config import ExperimentConfig
 from pivotrl.experiment.skills import skill_tasks
 from pivotrl.experiment.toy_lm import TOY_CHAT_TEMPLATE
-from pivotrl.pivot_envs.policies.chat import template_messages
 from pivotrl.pivot_envs.records import Trajectory
 from pivotrl.pivot_envs.tasks import Task
 

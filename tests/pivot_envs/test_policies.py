@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from pivotrl.chat import render_prompt, template_messages
 from pivotrl.errors import PivotRLError, UnknownNameError
 from pivotrl.pivot_envs import Pivot, Trajectory, shipped_pivots
 from pivotrl.pivot_envs.extract import extract_candidates
@@ -28,7 +29,6 @@ from pivotrl.pivot_envs.policies import (
     restore_order,
     trajectory_key,
 )
-from pivotrl.pivot_envs.policies.chat import render_prompt, template_messages
 
 # ChatML with Hermes-style tools (schemas in the system turn, calls as <tool_call> blocks)
 TOOL_TEMPLATE = (
@@ -247,6 +247,23 @@ def test_hf_seed_makes_sampling_reproducible(hf_policy, tool_pivots):
     assert ids != [[a.token_ids for a in g] for g in other]
     assert len({tuple(a.token_ids) for g in first for a in g}) > 1  # k samples differ from each other
     assert all(a.logprobs is None for g in first for a in g)  # not asked for
+
+
+def test_hf_without_a_seed_draws_new_samples_each_call(hf_policy, tool_pivots):
+    """Unseeded sampling advances torch's generator, as ``generate`` does: repeated calls (the
+    trainer's steps) get new random numbers, and seeding torch once makes the sequence repeat."""
+    import torch
+
+    params = SamplingParams(temperature=1.0, max_tokens=8)
+    torch.manual_seed(0)
+    first, second = (hf_policy.sample(tool_pivots[:2], 2, params) for _ in range(2))
+    torch.manual_seed(0)
+    again = hf_policy.sample(tool_pivots[:2], 2, params)
+
+    def ids(out):
+        return [[a.token_ids for a in g] for g in out]
+
+    assert ids(first) != ids(second) and ids(first) == ids(again)
 
 
 def test_shared_prefill_samples_what_plain_generate_samples(tiny_dir, hf_policy, tool_pivots):

@@ -12,8 +12,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from pivotrl.errors import PivotRLError, VerifierError  # noqa: E402
+from pivotrl.pivot_envs.policies.hf import HFPolicy  # noqa: E402
 from pivotrl.trainer_plugin.grpo import GRPOConfig  # noqa: E402
-from pivotrl.trainer_plugin.sampling import HFSampler  # noqa: E402
+from pivotrl.trainer_plugin.policy_sampler import PolicySampler  # noqa: E402
 from pivotrl.trainer_plugin.trainer import PivotGRPOTrainer, TrainerConfig  # noqa: E402
 from pivotrl.verifiers import register_verifier  # noqa: E402
 from pivotrl.verifiers.registry import VERIFIERS  # noqa: E402
@@ -21,6 +22,11 @@ from pivotrl.verifiers.registry import VERIFIERS  # noqa: E402
 # graded string similarity to the reference: random text gets partial, differing credit, so
 # groups have reward spread and the loss has a gradient
 GRADED = {"name": "fuzzy", "params": {"graded": True}}
+
+
+def _hf_sampler(model, tokenizer):
+    """The trainer's default sampler: HFPolicy over the live model, through the adapter."""
+    return PolicySampler(HFPolicy(model, tokenizer, device="cpu"), max_new_tokens=6)
 
 
 def _load(tiny_lm_dir):
@@ -70,7 +76,7 @@ def test_fused_and_unfused_losses_agree_on_one_batch(tiny_lm_dir, tool_pivots, t
     """The same rollouts through fused_grpo_loss and through grpo_loss on full logits give the
     same loss and gradients (the fused path is the default because it never holds [B, T, V])."""
     model, tokenizer = _load(tiny_lm_dir)
-    rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:1], 2)
+    rollouts = _hf_sampler(model, tokenizer).sample(tool_pivots[:1], 2)
 
     class Replay:
         def sample(self, pivots, g):
@@ -138,13 +144,11 @@ def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pi
     """``transformers serve`` over the same weights: the trainer re-tokenizes the served text
     and steps the loss on it (this server returns no log-probs, so no mismatch metric)."""
     from pivotrl.testing.judge_server import TinyServer
-    from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatClient, ClientConfig
+    from pivotrl.trainer_plugin.policy_sampler import EndpointSampler
 
     model, tokenizer = _load(tiny_lm_dir)
     with TinyServer(tiny_lm_dir, startup_timeout=120) as server:
-        client = ChatClient(ClientConfig(base_url=server.base_url, model=server.model, concurrency=2))
-        sampler = EndpointSampler(client, tokenizer, max_new_tokens=8)
+        sampler = EndpointSampler(server.base_url, server.model, tokenizer, max_new_tokens=8, concurrency=2)
         groups = sampler.sample(tool_pivots[:2], 2)
         assert [len(g) for g in groups] == [2, 2]
         for pivot, group in zip(tool_pivots[:2], groups, strict=True):
@@ -159,39 +163,11 @@ def test_trainer_samples_from_an_openai_compatible_endpoint(tiny_lm_dir, tool_pi
     assert math.isfinite(metrics["loss"]) and metrics["completion_length"] > 0
 
 
-def test_endpoint_sampler_takes_vllm_token_ids_exactly(tiny_lm_dir, tool_pivots):
-    """vLLM with return_tokens_as_token_ids names each sampled token 'token_id:N': those ids and
-    log-probs are used as they are, never re-tokenized; a server that ignores the flag is an error."""
-    from pivotrl.trainer_plugin.sampling import EndpointSampler
-    from pivotrl.verifiers.llm_client import ChatResult
-
-    _, tokenizer = _load(tiny_lm_dir)
-    ids = [*tokenizer("<tool_call>", add_special_tokens=False).input_ids, tokenizer.eos_token_id]
-    served = ChatResult("<tool_call>", [{"token": f"token_id:{i}", "logprob": -0.5, "top": {}} for i in ids], "stop")
-
-    sent: list = []
-
-    class Client:
-        def chat_batch(self, requests):
-            sent.extend(requests)
-            return [served for _ in requests]
-
-    sampler = EndpointSampler(Client(), tokenizer, server_token_ids=True, max_new_tokens=4)
-    [[rollout, _]] = sampler.sample(tool_pivots[:1], 2)
-    assert rollout.completion_ids == ids and rollout.sampler_logprobs == [-0.5] * len(ids)
-    assert sent[0][1]["extra_body"]["return_tokens_as_token_ids"] is True
-    assert sent[0][1]["tools"] == tool_pivots[0].tools
-
-    plain = ChatResult("<tool_call>", [{"token": "<tool_call>", "logprob": -0.5, "top": {}}], "stop")
-    with pytest.raises(PivotRLError, match="token_id"):
-        sampler._ids(plain)
-
-
 def test_shared_prompt_forward_gives_the_same_loss_and_gradients(tiny_lm_dir, tool_pivots, tmp_path):
     """Running each prompt once and its completions on its key/value cache is an optimization
     only: the loss and every gradient match the padded full-sequence forward."""
     model, tokenizer = _load(tiny_lm_dir)
-    rollouts = HFSampler(model, tokenizer, max_new_tokens=6).sample(tool_pivots[:2], 3)
+    rollouts = _hf_sampler(model, tokenizer).sample(tool_pivots[:2], 3)
 
     class Replay:
         def sample(self, pivots, g):

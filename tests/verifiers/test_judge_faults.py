@@ -11,8 +11,8 @@ import time
 import pytest
 
 from pivotrl.errors import VerifierError
+from pivotrl.openai_client import backoff_seconds
 from pivotrl.verifiers import get_verifier
-from pivotrl.verifiers.llm_client import backoff_seconds
 from tests.conftest import make_pivot
 from tests.verifiers.faulty_server import FAULTS, FaultyServer
 from tests.verifiers.scripted_server import ScriptedServer, completion

@@ -16,8 +16,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pivotrl.chat import completion_text, prompt_text_for_tokenizer, render_prompt
 from pivotrl.errors import DataError
-from pivotrl.pivot_envs.policies.chat import completion_text, prompt_text_for_tokenizer, render_prompt
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
 from pivotrl.trainer_plugin.scoring import PivotScorer, PivotSource, action_of, as_pivots, verifier_spec
 from pivotrl.verifiers import Verdict

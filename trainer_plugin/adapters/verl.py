@@ -33,10 +33,10 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from pivotrl.chat import render_prompt
 from pivotrl.domain_registry import verl_ability
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.domains import verifier_for
-from pivotrl.pivot_envs.policies.chat import render_prompt
 from pivotrl.pivot_envs.records import Pivot
 from pivotrl.trainer_plugin.adapters.chat import columnar_messages, tools_json
 from pivotrl.trainer_plugin.adapters.verl_managers import VerifierAbort, compute_score_prime  # noqa: F401 - verl loads them from here

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from pivotrl.chat import content_text
 from pivotrl.verifiers.action import Action, ToolCall
 from pivotrl.verifiers.parsers.base import ParseContext, ToolCallFormat
 from pivotrl.verifiers.parsers.formats import (
@@ -177,10 +178,8 @@ def _parse_text(text: str, config: ParserConfig, ctx: ParseContext, fmt_hint: st
 
 def _parse_message(message: Mapping[str, Any], config: ParserConfig, ctx: ParseContext) -> Action:
     content = message.get("content")
-    if isinstance(content, list):  # content parts
-        content = "".join(
-            str(part.get("text", "")) for part in content if isinstance(part, Mapping)
-        )
+    if isinstance(content, list):  # content parts; an image part is no action text, never an error
+        content = content_text(content)
     if content is not None and not isinstance(content, str):
         return Action.invalid(f"message content must be text, got {type(content).__name__}", format="openai")
     content = content or ""

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pivotrl.chat import content_text
+from pivotrl.errors import DataError
 from pivotrl.verifiers.action import Action, ToolCall
 from pivotrl.verifiers.parsers.tool_json import ToolCallSyntaxError, decode_arguments
 
 ITEM_TYPES = frozenset({"function_call", "message", "reasoning", "custom_tool_call", "function_call_output",
                         "web_search_call", "file_search_call", "computer_call", "code_interpreter_call",
                         "image_generation_call", "local_shell_call", "mcp_call", "mcp_list_tools"})
-_PART_TYPES = ("output_text", "text", "input_text", "summary_text", "reasoning_text")
 
 
 def is_responses_item(obj: Any) -> bool:
@@ -39,19 +40,10 @@ def responses_items(raw: Any) -> list[Mapping[str, Any]] | None:
 
 
 def _text_of(parts: Any, what: str) -> str:
-    if parts is None:
-        return ""
-    if isinstance(parts, str):
-        return parts
-    if not isinstance(parts, list):
-        raise ToolCallSyntaxError(f"{what} content must be a list of parts, found {type(parts).__name__}")
-    out = []
-    for part in parts:
-        if isinstance(part, Mapping) and part.get("type") in _PART_TYPES:
-            out.append(str(part.get("text") or ""))
-        elif isinstance(part, Mapping) and part.get("type") == "refusal":
-            out.append(str(part.get("refusal") or ""))
-    return "".join(out)
+    try:  # the one reading of content parts; parts that hold no text are skipped
+        return content_text(parts, where=f"{what}.content")
+    except DataError:
+        raise ToolCallSyntaxError(f"{what} content must be a list of parts, found {type(parts).__name__}") from None
 
 
 def parse_items(items: list[Mapping[str, Any]], max_chars: int) -> tuple[list[ToolCall], str, str | None]:

@@ -1,7 +1,10 @@
-"""Pivot states as chat requests: the one prompt renderer (profiling, the TRL and verl
-exports and ``PivotGRPOTrainer`` all call :func:`render_prompt`), messages cleaned for chat
-templates or for the OpenAI wire format, and per-pivot sampling seeds that do not depend on
-batch composition.
+"""Chat messages, in one place: OpenAI message content as text, messages in the forms chat
+templates and the OpenAI wire format need, and the one prompt renderer (profiling policies, the
+TRL and verl exports, ``PivotGRPOTrainer`` and the verifiers all use this module).
+
+It sits at the base of the package (beside ``errors`` and ``jsonsafe``) because every layer
+reads messages, ``verifiers`` included, which may not import ``pivot_envs``. It imports nothing
+heavy: tokenizers are duck-typed arguments (``apply_chat_template``, ``__call__``, ``decode``).
 
 The rendering rule: earlier tool calls reach the template in the form it needs, decided from
 the template's behaviour, not from its name. A probe call is rendered once per template with
@@ -19,25 +22,71 @@ import contextlib
 import json
 import logging
 import threading
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pivotrl.pivot_envs.records import Pivot
+from pivotrl.errors import DataError
+
+__all__ = [
+    "TEXT_PART_TYPES",
+    "ArgumentsForm",
+    "TemplateForms",
+    "adds_bos",
+    "arguments_form",
+    "completion_text",
+    "content_text",
+    "prompt_text_for_tokenizer",
+    "prompt_token_ids",
+    "render_prompt",
+    "rendered_turn",
+    "template_forms",
+    "template_messages",
+    "wire_messages",
+]
 
 logger = logging.getLogger(__name__)
 ArgumentsForm = Literal["object", "string"]
 
+#: content-part types that carry text: Chat Completions' ``text`` and the Responses API's kinds
+TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text", "summary_text", "reasoning_text"})
 
-def _text(content: Any) -> str:
+
+def _field_text(part: Mapping[str, Any], key: str) -> str:
+    value = part.get(key)
+    return "" if value is None else str(value)  # a null text is no text, never "None"
+
+
+def content_text(content: Any, *, where: str = "content", strict: bool = False) -> str:
+    """The text of an OpenAI message ``content``: a string as it is, ``None`` as ``""`` (assistant
+    tool-call turns have none, and templates concatenate content), a list of parts as the
+    concatenation of its text parts (a part without ``type`` is text; a ``refusal`` part gives
+    its refusal, which is what the model said).
+
+    Parts that hold no text (images, audio, stray numbers) are skipped, since a prompt or a
+    judge can do without them; with ``strict=True`` they raise a ``DataError`` naming the part
+    (``field=f"{where}[j]"``), for exports and converters that must not lose content silently.
+    Content of any other type raises a ``DataError`` (``field=where``) either way."""
     if content is None:
-        return ""  # assistant tool-call turns: templates concatenate content
+        return ""
     if isinstance(content, str):
         return content
-    return "".join(str(part.get("text", "")) if isinstance(part, Mapping) else str(part)
-                   for part in content
-                   if not isinstance(part, Mapping) or part.get("type", "text") == "text")
+    if not isinstance(content, (list, tuple)):
+        raise DataError(f"content must be text, a list of parts or null, found {type(content).__name__}",
+                        field=where)
+    texts = []
+    for j, part in enumerate(content):
+        if isinstance(part, str):
+            texts.append(part)
+        elif isinstance(part, Mapping) and part.get("type", "text") in TEXT_PART_TYPES:
+            texts.append(_field_text(part, "text"))
+        elif isinstance(part, Mapping) and part.get("type") == "refusal":
+            texts.append(_field_text(part, "refusal"))
+        elif strict:
+            kind = part.get("type") if isinstance(part, Mapping) else type(part).__name__
+            raise DataError(f"only text content parts are supported here, found a {kind!r} part",
+                            field=f"{where}[{j}]")
+    return "".join(texts)
 
 
 @dataclass(frozen=True)
@@ -79,7 +128,7 @@ def template_messages(messages: Sequence[Mapping[str, Any]], forms: TemplateForm
     out = []
     for message in messages:
         clean = {k: v for k, v in message.items() if v is not None}
-        clean["content"] = _text(message.get("content"))
+        clean["content"] = content_text(message.get("content"))
         if message.get("tool_calls"):
             calls = []
             for call in message["tool_calls"]:
@@ -157,7 +206,7 @@ def wire_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     for message in messages:
         clean = {k: v for k, v in message.items() if v is not None}
         if isinstance(message.get("content"), list):
-            clean["content"] = _text(message["content"])
+            clean["content"] = content_text(message["content"])
         clean.setdefault("content", "")
         out.append(clean)
     return out
@@ -231,11 +280,3 @@ def rendered_turn(tokenizer: Any, messages: Sequence[Mapping[str, Any]], turn: M
         shared += 1
     cut = max(text.rfind(">", 0, shared), text.rfind("\n", 0, shared)) + 1
     return text[cut if cut > 0 else shared:]
-
-
-def pivot_seed(seed: int | None, pivot: Pivot) -> int | None:
-    """A seed for one pivot, stable whatever else is in the batch or its position: the same
-    pivot and seed give the same samples on every run (31 bits: every server accepts it)."""
-    if seed is None:
-        return None
-    return (seed * 1_000_003 + zlib.crc32(pivot.id.encode("utf-8"))) % (2**31 - 1)

@@ -2,7 +2,10 @@
 (vLLM, SGLang, ``transformers serve``, hosted APIs): base URL, model, API key from the
 environment, a wall-clock deadline per attempt, retries with backoff on 408 / 409 / 429 / 5xx,
 connection errors and missed deadlines, a concurrency limit and async batch calls. It knows
-nothing of judging, so the policy backends of profiling reuse it.
+nothing of judging or sampling: the judge (``verifiers.llm_judge``), the endpoint policy
+(``pivot_envs.policies.openai_compat``) and the trainer's endpoint sampler all stand on it, so it
+sits at the package base and raises its own ``EndpointError``, which each caller maps to its
+failure policy (the judge to a ``VerifierError``).
 
 The openai client's own ``timeout`` bounds each socket read, so a server that trickles a byte
 every half second never trips it; here every attempt is cancelled at its deadline."""
@@ -19,8 +22,23 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from pivotrl.errors import VerifierError
+from pivotrl.errors import EndpointError
 from pivotrl.optional import require
+
+__all__ = [
+    "BadResponse",
+    "ChatClient",
+    "ChatResult",
+    "ClientConfig",
+    "EndpointFailure",
+    "RequestTimeout",
+    "backoff_seconds",
+    "call_with_deadline",
+    "completion_choices",
+    "is_endpoint_error",
+    "is_retryable",
+    "run_sync",
+]
 
 T = TypeVar("T")
 
@@ -47,19 +65,19 @@ class ClientConfig:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                       or not 0 < value < float("inf")):
-                raise VerifierError(f"{name} must be a positive number of seconds, got {value!r}")
+                raise EndpointError(f"{name} must be a positive number of seconds, got {value!r}")
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
-            raise VerifierError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
+            raise EndpointError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
         if isinstance(self.concurrency, bool) or not isinstance(self.concurrency, int) or self.concurrency < 1:
-            raise VerifierError(f"concurrency must be a whole number >= 1, got {self.concurrency!r}")
+            raise EndpointError(f"concurrency must be a whole number >= 1, got {self.concurrency!r}")
 
     def resolved(self) -> ClientConfig:
         base_url = self.base_url or os.environ.get("PIVOTRL_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
         model = self.model or os.environ.get("PIVOTRL_LLM_MODEL")
         if not base_url:
-            raise VerifierError("no endpoint: pass base_url= or set PIVOTRL_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+            raise EndpointError("no endpoint: pass base_url= or set PIVOTRL_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)")
         if not model:
-            raise VerifierError("no model: pass model= or set PIVOTRL_LLM_MODEL")
+            raise EndpointError("no model: pass model= or set PIVOTRL_LLM_MODEL")
         return replace(self, base_url=base_url, model=model)
 
     def http_timeout(self) -> Any:
@@ -177,7 +195,7 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         except BaseException as exc:
             box["error"] = exc
 
-    thread = threading.Thread(target=target, name="pivotrl-llm-client")
+    thread = threading.Thread(target=target, name="pivotrl-openai-client")
     thread.start()
     thread.join()
     if "error" in box:
@@ -216,7 +234,7 @@ class ChatClient:
     (batch) or raised (single) as an EndpointFailure, for the caller's policy."""
 
     def __init__(self, config: ClientConfig) -> None:
-        require("openai", "judge", "the judge client", error=VerifierError)
+        require("openai", "judge", "the OpenAI-compatible client", error=EndpointError)
         self.config = config.resolved()
         self.calls = 0
 
@@ -272,4 +290,4 @@ class ChatClient:
         try:
             run_sync(probe())
         except Exception as exc:
-            raise VerifierError(f"the endpoint {self.config.base_url} does not answer: {type(exc).__name__}: {exc}") from None
+            raise EndpointError(f"the endpoint {self.config.base_url} does not answer: {type(exc).__name__}: {exc}") from None
