@@ -209,11 +209,14 @@ def test_each_rows_own_tools_reach_the_agent_loop(rows_and_answers, tool_pivots)
     assert pivot_tools({"tools": ""}) is None and pivot_tools(None) is None
 
 
-def test_agent_loop_renders_the_pivots_own_tools(rows_and_answers, tiny_lm_dir, monkeypatch):
+@pytest.mark.parametrize("template", ["qwen2_5.jinja", "qwen3.jinja"])
+def test_agent_loop_renders_the_prompt_profiling_saw(tool_pivots, tiny_lm_dir, tmp_path, monkeypatch, template):
     """PivotSingleTurnAgentLoop against a stand-in of verl's SingleTurnAgentLoop (verl needs GPUs):
     the stand-in keeps the one line that matters, verl/experimental/agent_loop/
     single_turn_agent_loop.py's ``apply_chat_template(messages, tools=self.tool_schemas, ...)``,
-    rendered with TRL's shipped Qwen2.5 chat template."""
+    rendered with chat templates TRL ships. The pivot's own tools reach the template, and the
+    prompt is the one ``render_prompt`` gives profiling and the trainer (earlier tool calls
+    included: the exported rows hold their arguments as JSON strings)."""
     import sys
     import types
     from pathlib import Path
@@ -223,12 +226,15 @@ def test_agent_loop_renders_the_pivots_own_tools(rows_and_answers, tiny_lm_dir, 
 
     from pivotrl.trainer_plugin.adapters import verl_agent_loop
 
+    from pivotrl.chat import render_prompt
+
     tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
-    tokenizer.chat_template = (Path(trl.__file__).parent / "chat_templates" / "qwen2_5.jinja").read_text()
+    tokenizer.chat_template = (Path(trl.__file__).parent / "chat_templates" / template).read_text()
 
     class SingleTurnAgentLoop:
         def __init__(self) -> None:
             self.tool_schemas: list = []  # verl: from data.tool_config_path, one list for every row
+            self.tokenizer = tokenizer  # verl: AgentLoopBase.__init__ keeps the tokenizer
 
         async def run(self, sampling_params, **kwargs):
             messages = list(kwargs["raw_prompt"])
@@ -244,10 +250,19 @@ def test_agent_loop_renders_the_pivots_own_tools(rows_and_answers, tiny_lm_dir, 
 
     loop_class = verl_agent_loop.PivotSingleTurnAgentLoop
     assert issubclass(loop_class, SingleTurnAgentLoop)
-    for row, _, _ in rows_and_answers:
+    later = [p for p in tool_pivots if any(m.get("tool_calls") for m in p.messages)][:3]
+    pivots = [p for p in tool_pivots if p.reference.get("tool_calls")][:2] + later
+    verl.export_verl_parquet(pivots, tmp_path / "train.parquet")
+    by_id = {p.id: p for p in pivots}
+    earlier_calls = 0
+    for row in pq.read_table(tmp_path / "train.parquet").to_pylist():
         messages = [{k: v for k, v in m.items() if v is not None} for m in row["prompt"]]
         plain = asyncio.run(SingleTurnAgentLoop().run({}, raw_prompt=messages, extra_info=row["extra_info"]))
         rendered = asyncio.run(loop_class().run({}, raw_prompt=messages, extra_info=row["extra_info"]))
         names = [t["function"]["name"] for t in json.loads(row["extra_info"]["tools"])]
         assert names and all(f'"name": "{n}"' in rendered for n in names)
         assert "<tools>" in rendered and "<tools>" not in plain
+        pivot = by_id[row["extra_info"]["pivot_id"]]
+        assert rendered == render_prompt(tokenizer, pivot.messages, pivot.tools)
+        earlier_calls += sum(bool(m.get("tool_calls")) for m in pivot.messages)
+    assert earlier_calls > 0  # the rows do carry earlier tool calls to render

@@ -33,4 +33,6 @@ def columnar_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, A
 def tools_json(tools: Sequence[Mapping[str, Any]]) -> str:
     """Tool schemas as one JSON string: TRL's SFT/DPO trainers read a ``tools`` column in this
     form, and a string survives Arrow unchanged whatever the schemas look like."""
-    return json.dumps(list(tools), ensure_ascii=False, sort_keys=True)
+    # key order kept: templates print the schemas as they come, so sorted keys would give the
+    # trainer another prompt than profiling rendered
+    return json.dumps(list(tools), ensure_ascii=False)

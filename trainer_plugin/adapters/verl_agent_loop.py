@@ -2,7 +2,10 @@
 
 verl's ``SingleTurnAgentLoop`` applies the chat template with one global tool list (from
 ``data.tool_config_path``), so by default the policy never sees a pivot's own tools. This loop
-takes them from the row's ``extra_info.tools`` (written by ``export_verl_parquet``) and is
+takes them from the row's ``extra_info.tools`` (written by ``export_verl_parquet``), and gives
+the template the earlier turns in the forms it needs (``pivotrl.chat.template_messages``: the
+exported rows keep tool-call arguments as JSON strings, which a template that writes
+``arguments | tojson`` would encode twice), so verl renders the prompt profiling saw. It is
 otherwise verl's own (read from volcengine/verl,
 ``verl/experimental/agent_loop/single_turn_agent_loop.py``). Register it with an agent-loop
 config file and make it the default::
@@ -23,6 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from pivotrl.chat import template_forms, template_messages
 from pivotrl.errors import DataError
 
 AGENT_LOOP_NAME = "pivotrl_single_turn"
@@ -47,12 +51,15 @@ def _build_loop_class() -> type:
     from verl.experimental.agent_loop.single_turn_agent_loop import SingleTurnAgentLoop
 
     class PivotSingleTurnAgentLoop(SingleTurnAgentLoop):  # type: ignore[misc, valid-type]
-        """verl's single-turn loop with the pivot's own tools in the chat template."""
+        """verl's single-turn loop with the pivot's own tools and the template's message forms."""
 
         async def run(self, sampling_params: dict[str, Any], **kwargs: Any) -> Any:
             tools = pivot_tools(kwargs.get("extra_info"))
             if tools is not None:  # one loop instance per sample: setting it here is safe
                 self.tool_schemas = tools
+            if kwargs.get("raw_prompt") is not None:
+                forms = template_forms(self.tokenizer)  # probed once per template, then cached
+                kwargs["raw_prompt"] = template_messages(list(kwargs["raw_prompt"]), forms)
             return await super().run(sampling_params, **kwargs)
 
     PivotSingleTurnAgentLoop.__module__ = __name__
