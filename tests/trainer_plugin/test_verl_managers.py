@@ -224,9 +224,8 @@ def test_agent_loop_renders_the_prompt_profiling_saw(tool_pivots, tiny_lm_dir, t
     import trl
     from transformers import AutoTokenizer
 
-    from pivotrl.trainer_plugin.adapters import verl_agent_loop
-
     from pivotrl.chat import render_prompt
+    from pivotrl.trainer_plugin.adapters import verl_agent_loop
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
     tokenizer.chat_template = (Path(trl.__file__).parent / "chat_templates" / template).read_text()
