@@ -107,3 +107,24 @@ def test_the_package_list_matches_the_folders_with_an_init_py():
         if not ("data" in name.split(".") and folder.is_dir() and any(folder.iterdir())):
             strays.append(f"{name} ({folder.relative_to(ROOT)})")
     assert not strays, f"listed in pyproject with no package folder: {strays}"
+
+
+def test_the_tests_mirror_the_package_layout():
+    """A module's tests live where the module does (``verifiers/shell_exec.py`` in
+    ``tests/verifiers/test_shell_exec.py``; ``pivotrl/<pkg>`` in ``tests/<pkg>``), so a moved
+    module drags its tests along and a reader finds them without searching. Every test folder
+    names a code package; test file names are unique (pytest refuses two of one name)."""
+    packages = set(_code_packages(_setuptools_table()["package-dir"]))
+    tests = ROOT / "tests"
+    orphans, names = [], {}
+    for folder in sorted(p for p in tests.rglob("*") if p.is_dir() and "__pycache__" not in p.parts
+                         and not p.name.startswith(".")):
+        if not any(folder.glob("test_*.py")):
+            continue
+        package = ".".join(["pivotrl", *folder.relative_to(tests).parts])
+        if package not in packages:
+            orphans.append(str(folder.relative_to(ROOT)))
+    for path in tests.rglob("test_*.py"):
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert not orphans, f"test folders that mirror no package: {orphans}"
+    assert not [p for p in names.values() if len(p) > 1], [p for p in names.values() if len(p) > 1]

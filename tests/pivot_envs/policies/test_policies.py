@@ -387,7 +387,7 @@ def test_vllm_prefix_counters_sum_engines_and_ignore_the_rest():
 
 
 # ---------------------------------------------------------------------------------------------
-# OpenAI-compatible backend, without a server (the server tests are in test_policies_openai.py)
+# OpenAI-compatible backend, without a server (the server tests are in test_openai_compat.py)
 
 
 def test_openai_choice_with_parsed_tool_calls_and_vllm_token_ids():
