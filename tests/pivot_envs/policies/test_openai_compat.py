@@ -1,6 +1,8 @@
 """The OpenAI-compatible policy against a real ``transformers serve`` endpoint on a tiny random
 model: k actions per pivot in input order, ``n`` emulated (the server ignores it), tools sent,
-and an endpoint killed mid-run (errored actions per lost sample, counted, no hang)."""
+and an endpoint killed mid-run (errored actions per lost sample, counted, no hang); those are
+marked integration one by one, so the response parsing beside them, which needs no server, runs
+everywhere."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from pivotrl.pivot_envs import Pivot, Trajectory
 from pivotrl.pivot_envs.extract import extract_candidates
 from pivotrl.pivot_envs.policies import Policy, SamplingParams, get_policy, prefix_order
 
-pytestmark = pytest.mark.integration
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 TOOL = {"type": "function", "function": {
@@ -72,6 +73,7 @@ def _pivots(n_traj: int = 2) -> list[Pivot]:
     return sorted(pivots, key=lambda p: (p.source["turn"], p.source["trajectory_id"]))
 
 
+@pytest.mark.integration
 def test_k_actions_per_pivot_in_input_order_with_n_emulated(server):
     pivots = _pivots()
     assert prefix_order(pivots) != list(range(len(pivots)))
@@ -97,6 +99,7 @@ def test_k_actions_per_pivot_in_input_order_with_n_emulated(server):
     assert policy.stats().requests - before == 4
 
 
+@pytest.mark.integration
 def test_tools_are_sent_to_the_server(server):
     pivot = _pivots(1)[0]
     counts = {}
@@ -108,6 +111,7 @@ def test_tools_are_sent_to_the_server(server):
     assert counts[True] > counts[False] + 10  # the schema was rendered into the prompt server-side
 
 
+@pytest.mark.integration
 def test_unreachable_endpoint_gives_errors_per_sample():
     from pivotrl.testing.judge_server import free_port
 
@@ -125,6 +129,7 @@ def test_unreachable_endpoint_gives_errors_per_sample():
     assert stats.requests == 3  # the rest were not sent once the endpoint was taken for dead
 
 
+@pytest.mark.integration
 def test_server_killed_mid_run_loses_only_its_samples(model_dir):
     from pivotrl.testing.judge_server import TinyServer
 
@@ -153,3 +158,28 @@ def test_server_killed_mid_run_loses_only_its_samples(model_dir):
     assert all(("Connection" in a.error or "not sent" in a.error or "Timeout" in a.error) for a in lost)
     stats = policy.stats()
     assert stats.failures == len(lost) and stats.samples == len(actions)
+
+
+# no server needed: a parsed response becomes a sampled action
+def test_openai_choice_with_parsed_tool_calls_and_vllm_token_ids():
+    pytest.importorskip("openai")
+    from openai.types.chat.chat_completion import ChatCompletion
+
+    from pivotrl.pivot_envs.policies.openai_compat import _action
+
+    response = ChatCompletion.model_validate({
+        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [
+            {"index": 0, "finish_reason": "tool_calls",
+             "message": {"role": "assistant", "content": None, "tool_calls": [
+                 {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}]},
+             "logprobs": {"content": [{"token": "token_id:17", "logprob": -0.25, "bytes": None, "top_logprobs": []},
+                                      {"token": "token_id:4", "logprob": -1.5, "bytes": None, "top_logprobs": []}]}},
+            {"index": 1, "finish_reason": "length", "message": {"role": "assistant", "content": "garbage {"}},
+        ]})
+    call, text = (_action(c) for c in response.choices)
+    assert call.message["tool_calls"][0]["function"] == {"name": "get_weather", "arguments": '{"city": "Oslo"}'}
+    assert call.action is call.message and call.text == ""
+    assert call.token_ids == [17, 4] and call.logprobs == [-0.25, -1.5] and call.finish_reason == "tool_calls"
+    assert text.message is None and text.action == "garbage {" and text.logprobs is None
+    assert text.finish_reason == "length"

@@ -30,7 +30,7 @@ def runner():
     from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
     policy = ReplayPolicy(faults={5: "garbage", 6: "error"})
-    ray_runner = RayRunner("hf:in-driver", policy=policy, num_cpus=2, worker_imports=["tests.pivot_envs.profiling.test_ray"])
+    ray_runner = RayRunner("hf:in-driver", policy=policy, num_cpus=2, worker_imports=["tests.pivot_envs.profiling.test_ray_runner"])
     yield ray_runner
     ray_runner.close()
 
