@@ -63,6 +63,30 @@ def test_wheel_builds_without_warnings_and_ships_the_data(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     where, count = run.stdout.split()
     assert Path(where).is_relative_to(unpacked) and count == "2", run.stdout
+    # every registered env builds from the wheel's own data; where scoring needs no sandbox, the
+    # reference scores 1 (the shell domains' references are checked in tests/sandboxes)
+    envs = subprocess.run([sys.executable, "-S", "-c", WHEEL_ENVS], capture_output=True, text=True, env=env,
+                          timeout=300, cwd=tmp_path)
+    assert envs.returncode == 0, envs.stderr[-3000:]
+    where, *ids = envs.stdout.split()
+    assert Path(where).is_relative_to(unpacked), where
+    assert {"pivot/terminal-v0", "pivot/tool-v0", "pivot/swe-v0", "pivot/browse-v0"} <= set(ids), ids
+
+
+WHEEL_ENVS = """
+import gymnasium as gym, pivotrl
+ids = sorted(i for i in gym.registry if i.startswith("pivot/"))
+print(pivotrl.__file__)
+for env_id in ids:
+    env = gym.make(env_id)
+    obs, info = env.reset(seed=0)
+    assert obs["messages"], env_id
+    if env_id.split("/")[1].split("-")[0] in ("tool", "browse"):
+        _, reward, *_ = env.step(env.unwrapped.pivot.reference)
+        assert reward == 1.0, (env_id, reward)
+    env.close()
+print(" ".join(ids))
+"""
 
 
 def _setuptools_table() -> dict:
