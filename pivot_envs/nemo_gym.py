@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os.path
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -204,6 +203,12 @@ def _read_reference(row: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     return reference, answer
 
 
+def _name(path: str) -> str:
+    """A modeled field's name in ``spelling`` and ``absent``: its last key (unique among ``_GROUPS``),
+    which keeps the memo of a small row small."""
+    return path.rsplit(".", 1)[-1]
+
+
 def _metadata(row: Mapping[str, Any]) -> dict[str, Any]:
     return dict(row["metadata"]) if isinstance(row.get("metadata"), Mapping) else {}
 
@@ -281,9 +286,9 @@ def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any
             original, written = _get(row, path), _get(ours, path)
             if original is _MISSING:
                 if written is not _MISSING:
-                    memo["absent"].append(path)
+                    memo["absent"].append(_name(path))
             elif written is _MISSING or not _same(original, written):
-                spelling[path] = _delta(original, _base(ours, path))
+                spelling[_name(path)] = _delta(original, _base(ours, path))
     memo["spelling"] = spelling
     return {k: v for k, v in memo.items() if v}
 
@@ -301,7 +306,7 @@ def trajectory_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
 # A delta is a JSON object: {} (pivotrl's value as it is), {"value": v} (v, whole), {"keys": {k: delta},
 # "drop": [k]} (an object: its keys spelled otherwise, and those pivotrl writes that the row lacks),
 # {"items": [op]} (a list, rebuilt by ["keep", n], ["skip", n], ["edit", delta, n] or ["add", v] over
-# pivotrl's items), {"text": [start, end, s]} (a string: s in place of pivotrl's [start:end]),
+# pivotrl's items), {"each": delta} (a list: each of pivotrl's items so edited), {"text": [start, end, s]} (a string: s in place of pivotrl's [start:end]),
 # {"around": [before, after]} (a string: pivotrl's with text before and after it) and
 # {"parts": [[n, part] or [null, part]]} (content parts for pivotrl's text: each part its next n
 # characters as "text", or the part whole).
@@ -341,7 +346,10 @@ def _structural_delta(original: Any, written: Any) -> dict[str, Any] | None:
         drop = [k for k in written if k not in original]
         return {k: v for k, v in (("keys", keys), ("drop", drop)) if v}
     if isinstance(original, list) and isinstance(written, list):
-        return {"items": _items_script(original, written)}
+        script = _items_script(original, written)
+        if len(script) == 1 and script[0][0] == "edit" and len(original) == len(written):
+            return {"each": script[0][1]}  # every item spelled alike (EasyInputMessage items without "type")
+        return {"items": script}
     if isinstance(original, str) and isinstance(written, str):
         return _text_delta(original, written)
     if isinstance(original, list) and isinstance(written, str):
@@ -349,11 +357,21 @@ def _structural_delta(original: Any, written: Any) -> dict[str, Any] | None:
     return None
 
 
+def _common_length(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _text_delta(original: str, written: str) -> dict[str, Any]:
     """The row's text as pivotrl's with one stretch replaced, or with text around it (reasoning
     read stripped of the blank lines a row put around it)."""
-    start = len(os.path.commonprefix([original, written]))
-    end = len(os.path.commonprefix([original[start:][::-1], written[start:][::-1]]))
+    start = _common_length(original, written)
+    end = _common_length(original[start:][::-1], written[start:][::-1])
     delta: dict[str, Any] = {"text": [start, len(written) - end, original[start:len(original) - end]]}
     at = original.find(written) if written else -1
     if at >= 0:
@@ -386,7 +404,7 @@ def _items_script(original: list[Any], written: list[Any]) -> list[list[Any]]:
     matcher = difflib.SequenceMatcher(None, [_kind(x) for x in written], [_kind(x) for x in original], autojunk=False)
     for tag, w1, w2, o1, o2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and w2 - w1 == o2 - o1):
-            for w, o in zip(written[w1:w2], original[o1:o2]):
+            for w, o in zip(written[w1:w2], original[o1:o2], strict=True):
                 delta = _delta(o, w)
                 if delta:
                     push("edit", delta)
@@ -434,6 +452,9 @@ def _patched(delta: Any, written: Any) -> Any:
         return out
     if "items" in delta:
         return _patched_items(delta["items"], written)
+    if "each" in delta:
+        _fit(isinstance(written, list))
+        return [_patched(delta["each"], item) for item in written]
     if "text" in delta:
         start, end, text = delta["text"]
         _fit(isinstance(written, str) and 0 <= start <= end <= len(written))
@@ -467,7 +488,7 @@ def _patched_items(script: Any, written: Any) -> list[Any]:
             out.append(op[1])
             continue
         count = op[2] if op[0] == "edit" and len(op) > 2 else 1 if op[0] == "edit" else op[1]
-        _fit(isinstance(count, int) and 0 < count and at + count <= len(written))
+        _fit(isinstance(count, int) and count > 0 and at + count <= len(written))
         if op[0] == "keep":
             out.extend(written[at:at + count])
         elif op[0] == "edit":
@@ -556,8 +577,8 @@ def _reads_back(group: str, row: Mapping[str, Any], pivot: Pivot, index: int) ->
 
 def _spelled_back(row: dict[str, Any], group: str, memo: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any]:
     spelling, absent = memo.get("spelling") or {}, memo.get("absent") or []
-    as_read = memo.get("as_read") or {}  # older pivots kept the row's value whole
-    paths = [p for p in _GROUPS[group] if p in spelling or p in as_read or p in absent]
+    as_read = memo.get("as_read") or {}  # older pivots: the row's value whole, and absent by path
+    paths = [p for p in _GROUPS[group] if _name(p) in spelling or p in as_read or _name(p) in absent or p in absent]
     if not paths:
         return row
     candidate = {**row, _PARAMS: dict(row[_PARAMS])}
@@ -565,8 +586,8 @@ def _spelled_back(row: dict[str, Any], group: str, memo: Mapping[str, Any], pivo
         for path in paths:
             *parents, key = path.split(".")
             target = candidate[parents[0]] if parents else candidate
-            if path in spelling:
-                target[key] = _patched(spelling[path], _base(row, path))
+            if key in spelling:
+                target[key] = _patched(spelling[key], _base(row, path))
             elif path in as_read:
                 target[key] = as_read[path]
             else:
@@ -598,9 +619,10 @@ def _assemble(pivot: Pivot, index: int, memo: Mapping[str, Any] | None,
               agent: str | Mapping[str, Any] | None = None) -> dict[str, Any]:
     metadata = {k: v for k, v in pivot.meta.items() if k != NEMO_GYM}
     calls = pivot.reference.get("tool_calls") or []
-    row: dict[str, Any] = {"uuid": pivot.id,
-                           _PARAMS: {"input": messages_to_items(pivot.messages), "tools": _flat_tools(pivot.tools)},
+    row: dict[str, Any] = {"uuid": pivot.id, _PARAMS: {"input": messages_to_items(pivot.messages)},
                            **_write_reference(pivot)}
+    if pivot.tools:  # no empty list: NeMo Gym's rows leave out the tools of a tool-less task
+        row[_PARAMS]["tools"] = _flat_tools(pivot.tools)
     if memo is None:  # not read from a row: what NeMo Gym's pivot servers expect (pivot-dataset row contract)
         legacy = {k: metadata.pop(k) for k in _LEGACY_META if k in metadata}
         row[_PARAMS].update(parallel_tool_calls=len(calls) > 1 or bool(legacy.get("parallel_tool_calls")),
