@@ -276,11 +276,12 @@ def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any
         "row": {k: v for k, v in row.items() if k not in _MODELED},
         _PARAMS: {k: v for k, v in row[_PARAMS].items() if k not in _MODELED_PARAMS},
         "absent": [] if "metadata" in row else ["metadata"],
+        "spelling": {},
     }
     if "metadata" in row and not isinstance(row["metadata"], Mapping):
         memo["row"]["metadata"] = row["metadata"]
     ours = _assemble(pivot, index, memo)
-    spelling: dict[str, Any] = {}
+    spelling = memo["spelling"]
     for paths in _GROUPS.values():
         for path in paths:
             original, written = _get(row, path), _get(ours, path)
@@ -289,8 +290,8 @@ def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any
                     memo["absent"].append(_name(path))
             elif written is _MISSING or not _same(original, written):
                 spelling[_name(path)] = _delta(original, _base(ours, path))
-    memo["spelling"] = spelling
-    return {k: v for k, v in memo.items() if v}
+    # "spelling" is kept when empty: it marks a memo of this form (see _assemble)
+    return {k: v for k, v in memo.items() if v or k == "spelling"}
 
 
 def trajectory_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -299,7 +300,8 @@ def trajectory_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     memo = meta.get(NEMO_GYM)
     if not isinstance(memo, Mapping) or not {"as_read", "spelling"} & memo.keys():
         return dict(meta)
-    return {**meta, NEMO_GYM: {k: v for k, v in memo.items() if k not in ("as_read", "spelling")}}
+    kept = {k: v for k, v in memo.items() if k != "as_read"}
+    return {**meta, NEMO_GYM: {**kept, "spelling": {}} if "spelling" in memo else kept}
 
 
 # -- a row's spelling of a modeled field, kept as a delta from what pivotrl writes --------------------------
@@ -621,7 +623,9 @@ def _assemble(pivot: Pivot, index: int, memo: Mapping[str, Any] | None,
     calls = pivot.reference.get("tool_calls") or []
     row: dict[str, Any] = {"uuid": pivot.id, _PARAMS: {"input": messages_to_items(pivot.messages)},
                            **_write_reference(pivot)}
-    if pivot.tools:  # no empty list: NeMo Gym's rows leave out the tools of a tool-less task
+    # no empty list: NeMo Gym's rows leave out the tools of a tool-less task; a memo without "spelling"
+    # (older pivotrl: whole values in "as_read") was taken against a row written with one
+    if pivot.tools or (memo is not None and "spelling" not in memo):
         row[_PARAMS]["tools"] = _flat_tools(pivot.tools)
     if memo is None:  # not read from a row: what NeMo Gym's pivot servers expect (pivot-dataset row contract)
         legacy = {k: metadata.pop(k) for k in _LEGACY_META if k in metadata}
