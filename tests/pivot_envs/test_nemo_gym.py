@@ -387,7 +387,7 @@ RESPELL = {
                                                {"type": "output_text", "text": item["content"][7:], "logprobs": []}]}
     if isinstance(item.get("content"), str) and len(item["content"]) > 7 else item,
     "padded-reasoning": lambda item: {**item, "encrypted_content": None, "summary": [
-        {"type": "summary_text", "text": "\n" + item["summary"][0]["text"] + "\n\n"}]} if item["type"] == "reasoning" else item,
+        {"type": "summary_text", "text": "\n" + item["summary"][0]["text"] + "\n\n"}]} if item.get("type") == "reasoning" else item,
 }
 
 
@@ -491,3 +491,22 @@ def test_trajectories_keep_no_spelling_and_write_no_empty_tools():
     for row in (pivot_to_row(p) for p in extract_candidates([trajectory])):
         assert "tools" not in row["responses_create_params"]
         validate_row(row, routed=False)  # the row named no agent, so none is written
+
+
+def test_any_mix_of_respelled_items_comes_back_as_it_came():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(sorted(RESPELL)), max_size=3), min_size=len(SPELLED), max_size=len(SPELLED)))
+    def check(respells):
+        items = list(SPELLED)
+        for i, names in enumerate(respells):
+            for name in names:
+                items[i] = RESPELL[name](items[i])
+        row = _spelled_row(items, metadata={})
+        pivot = row_to_pivot(row)
+        assert _json(pivot_to_row(pivot)) == _json(row)
+        assert _memo_size(pivot) < 1500  # the whole input is over 2.5 kB
+
+    check()
