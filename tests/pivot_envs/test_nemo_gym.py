@@ -350,3 +350,163 @@ def test_written_rows_load_in_nemo_gyms_own_models_where_installed():
     for _, row in _written_rows():
         openai_utils.NeMoGymResponseCreateParamsNonStreaming.model_validate(row["responses_create_params"])
         config_types.AgentServerRef.model_validate(row["agent_ref"])
+
+
+# -- a pivot keeps a row's spelling as a delta, not a second copy of its input -----------------------------
+
+def _size(value) -> int:
+    from pivotrl.jsonsafe import dumps_line
+
+    return len(dumps_line(value))
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("sample", ROW_FILES)
+def test_a_pivot_file_stays_close_to_the_size_of_its_rows(sample):
+    """Both measured as write_jsonl writes them; a whole second copy of the input made them 1.7x."""
+    path = shared_data("nemo_gym", sample)
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    pivots = [row_to_pivot(row, index=line).to_dict() for line, row in enumerate(rows, start=1)]
+    assert sum(map(_size, pivots)) <= 1.25 * sum(map(_size, rows))
+
+
+SPELLED = [  # one conversation in pivotrl's spelling: the items each variant below respells one of
+    {"type": "message", "role": "system", "content": "You book tables."},
+    {"type": "message", "role": "user", "content": "A table for two at eight, please." * 20},
+    {"type": "reasoning", "id": "rs_2", "summary": [{"type": "summary_text", "text": "Look up the slots." * 20}]},
+    {"type": "function_call", "name": "find_slots", "arguments": '{"time": "20:00"}', "call_id": "c1"},
+    {"type": "function_call_output", "call_id": "c1", "output": "[\"20:00\", \"20:30\"]" * 20},
+    {"type": "message", "role": "assistant", "content": "Eight is free. Shall I book it?" * 20},
+    {"type": "message", "role": "user", "content": "Yes."},
+]
+RESPELL = {
+    "id": lambda item: {**item, "id": "fc_9f8e7d6c5b4a"},
+    "no-type": lambda item: {k: v for k, v in item.items() if k != "type"} if "role" in item else item,
+    "unknown-key": lambda item: {**item, "x_trace": {"span": [1, 2.5, None]}, "status": None},
+    "parts": lambda item: {**item, "content": [{"type": "output_text", "text": item["content"][:7], "annotations": []},
+                                               {"type": "output_text", "text": item["content"][7:], "logprobs": []}]}
+    if isinstance(item.get("content"), str) and len(item["content"]) > 7 else item,
+    "padded-reasoning": lambda item: {**item, "encrypted_content": None, "summary": [
+        {"type": "summary_text", "text": "\n" + item["summary"][0]["text"] + "\n\n"}]} if item.get("type") == "reasoning" else item,
+}
+
+
+def _spelled_row(items, **fields) -> dict:
+    return {"uuid": "hostile", "responses_create_params": {"input": items},
+            "expected_action": {"type": "function_call", "name": "book", "arguments": "{}"}, **fields}
+
+
+def _memo_size(pivot) -> int:
+    return _size(pivot.meta["nemo_gym"])
+
+
+def test_rows_spelled_as_pivotrl_writes_them_keep_no_spelling():
+    row = _spelled_row(SPELLED, metadata={})
+    pivot = row_to_pivot(row)
+    assert pivot.meta["nemo_gym"] == {"spelling": {}}
+    assert _json(pivot_to_row(pivot)) == _json(row)
+
+
+@pytest.mark.parametrize("respell", sorted(RESPELL))
+@pytest.mark.parametrize("at", range(len(SPELLED)))
+def test_one_item_spelled_otherwise_costs_about_that_item_not_the_input(respell, at, tmp_path):
+    items = [RESPELL[respell](item) if i == at else item for i, item in enumerate(SPELLED)]
+    row = _spelled_row(items)
+    pivot = row_to_pivot(row)
+    assert _json(pivot_to_row(pivot)) == _json(row)
+    write_jsonl([pivot], tmp_path / "p.jsonl")
+    assert _json(pivot_to_row(load_pivots(tmp_path / "p.jsonl")[0])) == _json(row)
+    assert _memo_size(pivot) < 300 and _size(items) > 2500  # not a second copy of the input
+
+
+def test_items_pivotrl_cannot_model_are_kept_whole_and_the_others_as_deltas():
+    empty_reasoning = {"type": "reasoning", "id": "rs_x", "summary": [], "encrypted_content": "gAAA"}
+    empty_reply = {"type": "message", "role": "assistant", "content": ""}  # before a call: not written by pivotrl
+    items = [*SPELLED[:3], empty_reply, SPELLED[3], SPELLED[4], empty_reasoning, *SPELLED[5:]]
+    items[1] = RESPELL["parts"](items[1])
+    row = _spelled_row(items, metadata={"k": 1})
+    pivot = row_to_pivot(row)
+    assert _json(pivot_to_row(pivot)) == _json(row)
+    assert _memo_size(pivot) < 400  # the long texts are not in it
+
+
+def test_instructions_read_into_the_system_message_are_not_kept_twice():
+    instructions = "You book tables, politely and briefly. " * 50
+    row = _spelled_row(SPELLED[1:])
+    row["responses_create_params"]["instructions"] = instructions
+    pivot = row_to_pivot(row)
+    assert pivot.messages[0] == {"role": "system", "content": instructions}
+    assert _json(pivot_to_row(pivot)) == _json(row)
+    assert _memo_size(pivot) < 200
+
+
+def test_an_edited_pivot_drops_a_spelling_that_no_longer_fits():
+    from dataclasses import replace
+
+    row = _spelled_row([RESPELL["parts"](RESPELL["id"](item)) for item in SPELLED])
+    pivot = row_to_pivot(row)
+    edited = replace(pivot, messages=[*pivot.messages[:2], {"role": "user", "content": "Now."}])
+    written = pivot_to_row(edited)
+    assert items_to_messages(written["responses_create_params"]["input"]) == edited.messages
+    shortened = replace(pivot, messages=pivot.messages[:4])
+    assert items_to_messages(pivot_to_row(shortened)["responses_create_params"]["input"]) == shortened.messages
+
+
+def _as_older_pivotrl_kept_it(pivot, row):
+    """The memo pivotrl wrote before spelling deltas: the row's value whole under its path, in as_read."""
+    from dataclasses import replace
+
+    from pivotrl.pivot_envs.nemo_gym import _GROUPS, _get
+
+    memo = dict(pivot.meta["nemo_gym"])
+    names = {path.rsplit(".", 1)[-1]: path for paths in _GROUPS.values() for path in paths}
+    spelling = memo.pop("spelling")
+    absent = [names.get(name, name) for name in memo.pop("absent", [])]
+    if "tools" not in row["responses_create_params"] and "responses_create_params.tools" not in absent:
+        absent.append("responses_create_params.tools")  # older pivotrl wrote "tools": [] for a tool-less pivot
+    memo.update({"absent": absent} if absent else {})
+    memo.update({"as_read": {names[name]: _get(row, names[name]) for name in spelling}} if spelling else {})
+    return replace(pivot, meta={**pivot.meta, "nemo_gym": memo})
+
+
+@pytest.mark.parametrize("row", [
+    UNKNOWN,
+    _spelled_row([RESPELL["parts"](RESPELL["no-type"](item)) for item in SPELLED], metadata={"a": 1}),
+    {**_spelled_row(SPELLED), "responses_create_params": {"input": SPELLED, "tools": []}},
+    _row(expected_answer=TERMINUS_ANSWER, metadata={"harness": "terminus_2"}),
+], ids=["unknown-fields", "respelled", "empty-tools", "no-tools"])
+def test_pivots_written_by_older_versions_still_write_their_row_back(row, tmp_path):
+    old = _as_older_pivotrl_kept_it(row_to_pivot(row, index=2), row)
+    assert "spelling" not in old.meta["nemo_gym"]
+    assert _json(pivot_to_row(old, index=2)) == _json(row)
+    write_jsonl([old], tmp_path / "old.jsonl")
+    assert _json(pivot_to_row(load_pivots(tmp_path / "old.jsonl")[0], index=2)) == _json(row)
+
+
+def test_trajectories_keep_no_spelling_and_write_no_empty_tools():
+    from pivotrl.pivot_envs import extract_candidates, load_trajectories
+
+    trajectory = load_trajectories([_spelled_row([RESPELL["no-type"](item) for item in SPELLED])])[0]
+    assert trajectory.meta["nemo_gym"]["spelling"] == {}
+    for row in (pivot_to_row(p) for p in extract_candidates([trajectory])):
+        assert "tools" not in row["responses_create_params"]
+        validate_row(row, routed=False)  # the row named no agent, so none is written
+
+
+def test_any_mix_of_respelled_items_comes_back_as_it_came():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(sorted(RESPELL)), max_size=3), min_size=len(SPELLED), max_size=len(SPELLED)))
+    def check(respells):
+        items = list(SPELLED)
+        for i, names in enumerate(respells):
+            for name in names:
+                items[i] = RESPELL[name](items[i])
+        row = _spelled_row(items, metadata={})
+        pivot = row_to_pivot(row)
+        assert _json(pivot_to_row(pivot)) == _json(row)
+        assert _memo_size(pivot) < 1500  # the whole input is over 2.5 kB
+
+    check()
