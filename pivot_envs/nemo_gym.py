@@ -9,7 +9,6 @@ Gym's own converter, a pivot whose action holds several parallel tool calls is k
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -18,6 +17,9 @@ from typing import Any
 from pivotrl.chat import content_text
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs.domains import TERMINUS_VERIFIER, get_domain, list_domains, terminus_harness
+from pivotrl.pivot_envs.json_delta import MISSING as _MISSING
+from pivotrl.pivot_envs.json_delta import Misfit, apply_delta, make_delta
+from pivotrl.pivot_envs.json_delta import same as _same
 from pivotrl.pivot_envs.records import Pivot, normalize_messages, normalize_tools
 
 
@@ -146,9 +148,6 @@ _MODELED = {"uuid", "id", "expected_action", "expected_answer", "pivot", "domain
 _MODELED_PARAMS = {"instructions", "input", "tools"}
 _PIVOT_FIELDS = ("domain", "env", "verifier", "stats", "source")
 _LEGACY_META = ("parallel_tool_calls", "pivot_tags", "agent_ref")  # where pivotrl 0.1 kept row fields
-_MISSING: Any = object()
-
-
 def _expected_to_reference(expected: Any, where: str) -> dict[str, Any]:
     if not isinstance(expected, Mapping):
         raise DataError(f"expected an object, found {type(expected).__name__}", field=where)
@@ -269,7 +268,7 @@ def row_to_pivot(row: Mapping[str, Any], *, index: int = 0, domain: str | None =
 def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any]:
     """What ``pivot_to_row`` needs to write ``row`` back as it came: the fields the Pivot does not
     model (``row``, ``responses_create_params``), and for the fields it does, their spelling where
-    it differs from pivotrl's (``spelling``: a delta from what pivotrl writes, see ``_delta``) or
+    it differs from pivotrl's (``spelling``: a delta from what pivotrl writes, see ``pivotrl.pivot_envs.json_delta``) or
     the row lacks one pivotrl writes (``absent``). A delta, not the row's value, so that a pivot does
     not carry its whole prefix twice when a few input items are spelled otherwise."""
     memo: dict[str, Any] = {
@@ -289,7 +288,7 @@ def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any
                 if written is not _MISSING:
                     memo["absent"].append(_name(path))
             elif written is _MISSING or not _same(original, written):
-                spelling[_name(path)] = _delta(original, _base(ours, path))
+                spelling[_name(path)] = make_delta(original, _base(ours, path))
     # "spelling" is kept when empty: it marks a memo of this form (see _assemble)
     return {k: v for k, v in memo.items() if v or k == "spelling"}
 
@@ -302,204 +301,6 @@ def trajectory_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
         return dict(meta)
     kept = {k: v for k, v in memo.items() if k != "as_read"}
     return {**meta, NEMO_GYM: {**kept, "spelling": {}} if "spelling" in memo else kept}
-
-
-# -- a row's spelling of a modeled field, kept as a delta from what pivotrl writes --------------------------
-# A delta is a JSON object: {} (pivotrl's value as it is), {"value": v} (v, whole), {"keys": {k: delta},
-# "drop": [k]} (an object: its keys spelled otherwise, and those pivotrl writes that the row lacks),
-# {"items": [op]} (a list, rebuilt by ["keep", n], ["skip", n], ["edit", delta, n] or ["add", v] over
-# pivotrl's items), {"each": delta} (a list: each of pivotrl's items so edited), {"text": [start, end, s]} (a string: s in place of pivotrl's [start:end]),
-# {"around": [before, after]} (a string: pivotrl's with text before and after it) and
-# {"parts": [[n, part] or [null, part]]} (content parts for pivotrl's text: each part its next n
-# characters as "text", or the part whole).
-
-class _Misfit(Exception):
-    """A delta that does not apply to what pivotrl writes now: the pivot has been edited since."""
-
-
-def _fit(condition: bool) -> None:
-    if not condition:
-        raise _Misfit
-
-
-def _size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False))
-
-
-def _delta(original: Any, written: Any) -> dict[str, Any]:
-    """The smallest of the deltas tried that turns ``written`` into ``original`` (checked: a delta
-    that does not give ``original`` back is never kept)."""
-    if written is not _MISSING and _same(original, written):
-        return {}
-    delta = _structural_delta(original, written)
-    if delta is not None and _size(delta) < _size(original):
-        try:
-            if _same(_patched(delta, written), original):
-                return delta
-        except _Misfit:
-            pass
-    return {"value": original}
-
-
-def _structural_delta(original: Any, written: Any) -> dict[str, Any] | None:
-    if isinstance(original, Mapping) and isinstance(written, Mapping):
-        keys = {k: _delta(v, written.get(k, _MISSING)) for k, v in original.items()
-                if k not in written or not _same(v, written[k])}
-        drop = [k for k in written if k not in original]
-        return {k: v for k, v in (("keys", keys), ("drop", drop)) if v}
-    if isinstance(original, list) and isinstance(written, list):
-        script = _items_script(original, written)
-        if len(script) == 1 and script[0][0] == "edit" and len(original) == len(written):
-            return {"each": script[0][1]}  # every item spelled alike (EasyInputMessage items without "type")
-        return {"items": script}
-    if isinstance(original, str) and isinstance(written, str):
-        return _text_delta(original, written)
-    if isinstance(original, list) and isinstance(written, str):
-        return _parts_delta(original, written)
-    return None
-
-
-def _common_length(a: str, b: str) -> int:
-    """How many leading characters ``a`` and ``b`` share."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _text_delta(original: str, written: str) -> dict[str, Any]:
-    """The row's text as pivotrl's with one stretch replaced, or with text around it (reasoning
-    read stripped of the blank lines a row put around it)."""
-    start = _common_length(original, written)
-    end = _common_length(original[start:][::-1], written[start:][::-1])
-    delta: dict[str, Any] = {"text": [start, len(written) - end, original[start:len(original) - end]]}
-    at = original.find(written) if written else -1
-    if at >= 0:
-        around = {"around": [original[:at], original[at + len(written):]]}
-        delta = min(delta, around, key=_size)
-    return delta
-
-
-def _kind(item: Any) -> str:
-    """What aligns a row's input item with pivotrl's: its type and role (ids and spelling aside)."""
-    if isinstance(item, Mapping):
-        return json.dumps([item.get("type") or ("message" if "role" in item else None), item.get("role")])
-    return json.dumps(item, sort_keys=True)
-
-
-def _items_script(original: list[Any], written: list[Any]) -> list[list[Any]]:
-    """Ops that rebuild ``original`` from ``written``: items of a kind aligned (difflib) and edited,
-    the others skipped or added whole (items pivotrl does not model, such as an empty reasoning item)."""
-    script: list[list[Any]] = []
-
-    def push(op: str, arg: Any) -> None:
-        last = script[-1] if script else None
-        if last and op in ("keep", "skip") and last[0] == op:
-            last[1] += arg
-        elif last and op == "edit" and last[0] == "edit" and last[1] == arg:
-            last[2] += 1
-        else:
-            script.append([op, arg, 1] if op == "edit" else [op, arg])
-
-    matcher = difflib.SequenceMatcher(None, [_kind(x) for x in written], [_kind(x) for x in original], autojunk=False)
-    for tag, w1, w2, o1, o2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and w2 - w1 == o2 - o1):
-            for w, o in zip(written[w1:w2], original[o1:o2], strict=True):
-                delta = _delta(o, w)
-                if delta:
-                    push("edit", delta)
-                else:
-                    push("keep", 1)
-            continue
-        if w2 > w1:
-            push("skip", w2 - w1)
-        for o in original[o1:o2]:
-            push("add", o)
-    for op in script:  # one edit is ["edit", delta]: the count only where a delta repeats
-        if op[0] == "edit" and op[2] == 1:
-            del op[2]
-    return script
-
-
-def _parts_delta(original: list[Any], written: str) -> dict[str, Any] | None:
-    """Content parts whose texts, in order, make up pivotrl's text: each kept without its text."""
-    specs: list[list[Any]] = []
-    at = 0
-    for part in original:
-        text = part.get("text") if isinstance(part, Mapping) else None
-        if isinstance(text, str) and text and written.startswith(text, at):
-            specs.append([len(text), {k: v for k, v in part.items() if k != "text"}])
-            at += len(text)
-        else:
-            specs.append([None, part])
-    return {"parts": specs} if at == len(written) else None
-
-
-def _patched(delta: Any, written: Any) -> Any:
-    """``written`` with ``delta`` applied; ``_Misfit`` where the delta does not fit it."""
-    _fit(isinstance(delta, Mapping))
-    if "value" in delta:
-        return delta["value"]
-    _fit(written is not _MISSING)
-    if "keys" in delta or "drop" in delta:
-        _fit(isinstance(written, Mapping))
-        out = dict(written)
-        for key in delta.get("drop") or []:
-            _fit(key in out)
-            del out[key]
-        for key, inner in (delta.get("keys") or {}).items():
-            out[key] = _patched(inner, written.get(key, _MISSING))
-        return out
-    if "items" in delta:
-        return _patched_items(delta["items"], written)
-    if "each" in delta:
-        _fit(isinstance(written, list))
-        return [_patched(delta["each"], item) for item in written]
-    if "text" in delta:
-        start, end, text = delta["text"]
-        _fit(isinstance(written, str) and 0 <= start <= end <= len(written))
-        return written[:start] + text + written[end:]
-    if "around" in delta:
-        before, after = delta["around"]
-        _fit(isinstance(written, str))
-        return before + written + after
-    if "parts" in delta:
-        _fit(isinstance(written, str))
-        parts, at = [], 0
-        for length, part in delta["parts"]:
-            if length is None:
-                parts.append(part)
-            else:
-                parts.append({**part, "text": written[at:at + length]})
-                at += length
-        _fit(at == len(written))
-        return parts
-    _fit(not delta)
-    return written
-
-
-def _patched_items(script: Any, written: Any) -> list[Any]:
-    _fit(isinstance(written, list) and isinstance(script, list))
-    out: list[Any] = []
-    at = 0
-    for op in script:
-        _fit(isinstance(op, list) and len(op) >= 2)
-        if op[0] == "add":
-            out.append(op[1])
-            continue
-        count = op[2] if op[0] == "edit" and len(op) > 2 else 1 if op[0] == "edit" else op[1]
-        _fit(isinstance(count, int) and count > 0 and at + count <= len(written))
-        if op[0] == "keep":
-            out.extend(written[at:at + count])
-        elif op[0] == "edit":
-            out.extend(_patched(op[1], item) for item in written[at:at + count])
-        else:
-            _fit(op[0] == "skip")
-        at += count
-    _fit(at == len(written))
-    return out
 
 
 def _base(written: Mapping[str, Any], path: str) -> Any:
@@ -522,11 +323,6 @@ def _get(row: Mapping[str, Any], path: str) -> Any:
             return _MISSING
         value = value[key]
     return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as JSON (``1`` is not ``1.0`` nor ``True``; key order does not count)."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def _flat_tools(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -589,12 +385,12 @@ def _spelled_back(row: dict[str, Any], group: str, memo: Mapping[str, Any], pivo
             *parents, key = path.split(".")
             target = candidate[parents[0]] if parents else candidate
             if key in spelling:
-                target[key] = _patched(spelling[key], _base(row, path))
+                target[key] = apply_delta(spelling[key], _base(row, path))
             elif path in as_read:
                 target[key] = as_read[path]
             else:
                 target.pop(key, None)
-    except _Misfit:
+    except Misfit:
         return row
     return candidate if _reads_back(group, candidate, pivot, index) else row
 
