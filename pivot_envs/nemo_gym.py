@@ -276,6 +276,9 @@ def _remember(row: Mapping[str, Any], pivot: Pivot, index: int) -> dict[str, Any
         _PARAMS: {k: v for k, v in row[_PARAMS].items() if k not in _MODELED_PARAMS},
         "absent": [] if "metadata" in row else ["metadata"],
         "spelling": {},
+        # meta keys reading added (the Terminus harness): written back only where they still
+        # differ from what was derived, so a row without them comes back without them
+        "derived": {k: v for k, v in pivot.meta.items() if k != NEMO_GYM and k not in _metadata(row)},
     }
     if "metadata" in row and not isinstance(row["metadata"], Mapping):
         memo["row"]["metadata"] = row["metadata"]
@@ -434,6 +437,9 @@ def _assemble(pivot: Pivot, index: int, memo: Mapping[str, Any] | None,
     else:
         row.update(memo.get("row") or {})
         row[_PARAMS].update(memo.get(_PARAMS) or {})
+        for key, value in (memo.get("derived") or {}).items():
+            if key in metadata and _same(metadata[key], value):
+                del metadata[key]
         if metadata or ("metadata" not in row and "metadata" not in (memo.get("absent") or [])):
             row["metadata"] = metadata
         for group in ("id", "messages", "tools", "reference"):

@@ -177,6 +177,19 @@ def test_every_shared_row_comes_back_as_it_came(sample, tmp_path):
     assert [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text().splitlines()] == _json(rows)
 
 
+@pytest.mark.shared_data
+@pytest.mark.parametrize("sample", ROW_FILES)
+def test_rows_without_metadata_come_back_without_it(sample):
+    """Reading a Terminus row adds its harness to the pivot's meta (the terminus verifier reads
+    it); a row that had no metadata, or metadata without a harness, still comes back as it came."""
+    path = shared_data("nemo_gym", sample)
+    for line, row in enumerate((json.loads(t) for t in path.read_text().splitlines() if t.strip()), start=1):
+        bare = {k: v for k, v in row.items() if k != "metadata"}
+        assert _json(pivot_to_row(row_to_pivot(bare, index=line), index=line)) == _json(bare)
+        other = {**bare, "metadata": {"category": "x"}}
+        assert _json(pivot_to_row(row_to_pivot(other, index=line), index=line)) == _json(other)
+
+
 UNKNOWN = {
     "uuid": 7,
     "agent_ref": {"type": "responses_api_agents", "name": "my_pivot_agent"},
