@@ -14,7 +14,6 @@ import pytest
 
 from pivotrl.errors import DataError
 from pivotrl.pivot_envs import load_pivots, load_trajectories
-from pivotrl.pivot_envs.profiling import load_profiled
 from tests.pivot_envs.test_io import TRAJ
 
 LINE = json.dumps(TRAJ)
@@ -172,19 +171,6 @@ def test_in_memory_records_are_checked_too():
     with pytest.raises(DataError, match="inf is not a JSON number") as info:
         load_trajectories(datasets.Dataset.from_list(rows))
     assert (info.value.line, info.value.field) == (3, "meta.score")
-
-
-def test_profiled_duplicates_name_both_lines(tmp_path):
-    record = {**json.loads(json.dumps(TRAJ)), "reference": {"role": "assistant", "content": "ok"},
-              "stats": {"k": 2, "rewards": [0, 1], "mean": 0.5, "var": 0.25}}
-    path = tmp_path / "profiled.jsonl"
-    path.write_text(_lines(json.dumps(record), json.dumps({**record, "id": "t9"}), json.dumps(record)))
-    with pytest.raises(DataError, match=r"appears twice \(lines 1 and 3\)") as info:
-        load_profiled(path)
-    assert f"{path}:3" in str(info.value)
-    path.write_text(_lines(json.dumps({**record, "stats": {**record["stats"], "mean": "high"}})))
-    with pytest.raises(DataError, match=r"stats\.mean"):
-        load_profiled(path)
 
 
 # -- good files of every accepted shape: every record loads ------------------------------------

@@ -12,6 +12,7 @@ from pivotrl.errors import DataError
 from pivotrl.pivot_envs.policies import SampledAction
 from pivotrl.pivot_envs.profiling.stats import load_profiled, profiled_record, reward_stats
 from tests.pivot_envs.profiling.support import shipped_candidates
+from tests.pivot_envs.test_io import TRAJ
 
 
 @pytest.fixture(scope="module")
@@ -72,4 +73,17 @@ def test_an_empty_source_is_not_silently_zero_records(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text("")
     with pytest.raises(DataError, match="empty"):
+        load_profiled(path)
+
+
+def test_profiled_duplicates_name_both_lines(tmp_path):
+    record = {**json.loads(json.dumps(TRAJ)), "reference": {"role": "assistant", "content": "ok"},
+              "stats": {"k": 2, "rewards": [0, 1], "mean": 0.5, "var": 0.25}}
+    path = tmp_path / "profiled.jsonl"
+    path.write_text("\n".join([json.dumps(record), json.dumps({**record, "id": "t9"}), json.dumps(record)]) + "\n")
+    with pytest.raises(DataError, match=r"appears twice \(lines 1 and 3\)") as info:
+        load_profiled(path)
+    assert f"{path}:3" in str(info.value)
+    path.write_text(json.dumps({**record, "stats": {**record["stats"], "mean": "high"}}) + "\n")
+    with pytest.raises(DataError, match=r"stats\.mean"):
         load_profiled(path)
