@@ -112,11 +112,11 @@ def extract(trajectories: Path, output: Path, domain: str | None, fmt: str, agen
         raise click.UsageError("--agent-ref names the NeMo Gym agent of the rows written: use it with --format nemo-gym")
     try:
         with exclusive_output(output, purpose=f"pivotrl extract {trajectories.name}"):  # one writer, held throughout
-            with err_console.status(f"reading {trajectories}"):
+            with err_console.status(f"reading {escape(str(trajectories))}"):
                 report = ExtractionReport()
                 candidates = extract_candidates(load_trajectories(trajectories, domain=domain), report=report)
             for traj_id, why in report.skipped:
-                err_console.print(f"[yellow]skipped[/] trajectory {escape(traj_id)}: {why}", highlight=False,
+                err_console.print(f"[yellow]skipped[/] trajectory {escape(traj_id)}: {escape(str(why))}", highlight=False,
                                   soft_wrap=True)
             if not candidates:
                 raise PivotRLError(f"{trajectories}: no pivot candidate in {report.trajectories} trajectories")
@@ -149,7 +149,7 @@ def validate(pivots: Path, verifier: str | None, domain: str | None, limit: int,
 
     out = err_console if as_json else console
     try:
-        with err_console.status(f"reading {pivots}"):
+        with err_console.status(f"reading {escape(str(pivots))}"):
             loaded = load_pivots(pivots, domain=domain)
         with err_console.status(f"scoring {len(loaded)} reference actions with their verifiers"):
             report = validate_pivots(loaded, verifier)
@@ -205,7 +205,7 @@ def convert(source: Path, output: Path, target: str, domain: str | None, agent_r
     if agent_ref is not None and target != "nemo-gym":
         raise click.UsageError("--agent-ref names the NeMo Gym agent of the rows written: use it with --to nemo-gym")
     try:
-        with err_console.status(f"converting {source}"):
+        with err_console.status(f"converting {escape(str(source))}"):
             pivots = load_pivots(source, domain=domain)
             if target == "nemo-gym":
                 count = write_nemo_gym_rows(pivots, output, agent_ref=agent_ref)
@@ -284,7 +284,7 @@ def bench_agreement(datasets: tuple[Path, ...], pivots: Path | None, verifiers: 
     try:
         for path in datasets:
             pairs = load_bfcl(path) if _is_bfcl(path) else load_labeled(path, pivots)
-            with console.status(f"verifying {len(pairs)} pairs of {path.name}"):
+            with console.status(f"verifying {len(pairs)} pairs of {escape(path.name)}"):
                 result = agreement(pairs, specs, dataset=path.name, bootstrap=bootstrap,
                                    max_disagreements=disagreements)
             results.append(result)

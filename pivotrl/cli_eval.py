@@ -34,7 +34,7 @@ def suite_names(paths: list[Path]) -> list[str]:
 def results_table(result: Any, suite: str) -> Table:
     from pivotrl.pivot_envs.evaluate import METRICS
 
-    table = Table(title=f"{suite}  ({100 * result.config.confidence:.0f}% cluster-bootstrap intervals)")
+    table = Table(title=f"{escape(str(suite))}  ({100 * result.config.confidence:.0f}% cluster-bootstrap intervals)")
     for col in ("domain", "category", "items", *METRICS):
         table.add_column(col, justify="left" if col in ("domain", "category") else "right")
     for s in result.summaries:
@@ -100,7 +100,7 @@ def eval_cmd(pivots: tuple[Path, ...], policy_spec: str, task_files: tuple[Path,
                 import torch
 
                 torch.set_num_threads(threads)
-        with err_console.status(f"loading policy {policy_spec}"):
+        with err_console.status(f"loading policy {escape(str(policy_spec))}"):
             policy = get_policy(policy_spec, **options)
         from tqdm import tqdm
 

@@ -105,12 +105,12 @@ def profile(candidates: Path, policy_spec: str, output: Path, k: int, verifier: 
             done, _ = finished_ids(output) if output.exists() else (set(), False)
             remote = (use_ray or ray_address) and backend == "openai"
             if not remote:
-                with err_console.status(f"loading policy {policy_spec}"):
+                with err_console.status(f"loading policy {escape(str(policy_spec))}"):
                     policy = get_policy(policy_spec, **options)
             if use_ray or ray_address:
                 from pivotrl.pivot_envs.profiling.ray_runner import RayRunner
 
-                with err_console.status("starting Ray" if not ray_address else f"joining Ray at {ray_address}"):
+                with err_console.status("starting Ray" if not ray_address else f"joining Ray at {escape(ray_address)}"):
                     runner = RayRunner(policy_spec, policy=policy, address=ray_address)
                 config = ProfileConfig(**{**vars(config), "concurrency": max(concurrency, runner.cpus)})
             left = sum(p.id not in done for p in pivots)

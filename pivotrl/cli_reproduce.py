@@ -94,7 +94,7 @@ def reproduce(quick: bool, n_seeds: int | None, work_dir: Path | None, json_path
         work = work_dir or Path("pivotrl-reproduce") / (config.name + ("-dev" if dev else ""))
         err_console.print(f"pivotrl reproduce ({config.name}{', dev split' if dev else ''}): seeds "
                           f"{list(config.seeds)}, {config.workers} workers x {config.threads} thread(s), work dir "
-                          f"{work}; load average {load_before}", highlight=False, soft_wrap=True)
+                          f"{escape(str(work))}; load average {load_before}", highlight=False, soft_wrap=True)
 
         def event(message: str) -> None:
             err_console.print(f"[dim]{time.perf_counter() - started:7.0f} s[/] {escape(message)}", highlight=False,

@@ -191,7 +191,7 @@ def train(pivots: Path, model_spec: str, output_dir: Path | None, config_path: P
             progress.close()
     last = history[-1] if history else {}
     console.print(f"{len(history)} steps run (now at step {trainer.step_count}); last reward "
-                  f"{last.get('reward_mean', float('nan')):.3f} -> {out / 'final'}; metrics: {out / 'metrics.jsonl'}",
+                  f"{last.get('reward_mean', float('nan')):.3f} -> {escape(str(out / 'final'))}; metrics: {escape(str(out / 'metrics.jsonl'))}",
                   highlight=False, soft_wrap=True)
 
 

@@ -35,8 +35,10 @@ def test_output_paths_are_printed_as_written_even_when_they_look_like_markup(tmp
     # and "[bold]" silently vanished from the printed path
     out = tmp_path / "runs[" / "x]" / "[bold]c.jsonl"  # the path holds "runs[/x]/[bold]c.jsonl"
     out.parent.mkdir(parents=True)
-    write_jsonl([TRAJ], tmp_path / "t.jsonl")
-    result = run("extract", str(tmp_path / "t.jsonl"), "-o", str(out))
+    source = tmp_path / "in[" / "y]" / "t.jsonl"  # read under a status line, which renders markup too
+    source.parent.mkdir(parents=True)
+    write_jsonl([TRAJ, {**TRAJ, "id": "t[/z]", "messages": TRAJ["messages"][:2]}], source)
+    result = run("extract", str(source), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert f"-> {out}" in result.output.replace("\n", "")
 

@@ -84,9 +84,10 @@ def test_config_file_keys_and_flags_reach_the_trainer(setup, tmp_path):
     model, pivots = setup
     config = tmp_path / "train.toml"
     config.write_text("max_steps = 1\nseed = 3\n\n[grpo]\nloss_type = \"grpo\"\nepsilon_high = 0.28\n")
-    out = tmp_path / "run"
+    out = tmp_path / "run[" / "x]"  # "run[/x]": printed as written, not read as a rich closing tag
     result = CliRunner().invoke(main, _args(model, pivots, out, "--config", str(config), "--seed", "5"))
     assert result.exit_code == 0, result.output
+    assert str(out / "final") in result.output.replace("\n", "")
     state = json.loads((out / "final" / "trainer_state.json").read_text())
     assert state["step"] == 1
     assert state["config"]["seed"] == 5  # the flag wins over the file
