@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pivotrl.chat import template_messages
+from pivotrl.chat import template_forms, template_messages
 from pivotrl.errors import DataError, PivotRLError
 from pivotrl.trainer_plugin import checkpoints as ckpt
 
@@ -68,7 +68,7 @@ class Example:
 
 
 def _render(tokenizer: Any, messages: Sequence[Mapping[str, Any]], tools: Sequence[Any], prompt: bool) -> str:
-    return tokenizer.apply_chat_template(template_messages(messages), tools=list(tools) or None,
+    return tokenizer.apply_chat_template(template_messages(messages, template_forms(tokenizer)), tools=list(tools) or None,
                                          add_generation_prompt=prompt, tokenize=False)
 
 

@@ -70,3 +70,25 @@ def test_batches_keep_to_the_token_budget_and_training_lowers_the_loss(toy, traj
     assert sum(m["examples"] for m in history) > len(examples)  # more than an epoch, every example seen
     first, last = history[0]["loss"], min(m["loss"] for m in history[-3:])
     assert last < 0.8 * first
+
+
+@pytest.mark.parametrize("template", ["deepseekv3.jinja", "llama3_1.jinja", "qwen2_5.jinja"])
+def test_tool_calls_are_taught_in_the_form_the_template_wants(toy, template):
+    """SFT renders through the template's own forms, as profiling and GRPO do: a template that
+    concatenates arguments as text (DeepSeek V3) no longer fails, one that writes them with tojson
+    (Llama 3.1) no longer encodes a JSON string twice; each call's arguments appear as written."""
+    from pathlib import Path
+
+    trl = pytest.importorskip("trl")
+    _, tokenizer, _ = toy
+    trajectory = next(t for t in shipped_trajectories("tool") if any(m.get("tool_calls") for m in t.messages))
+    original = tokenizer.chat_template
+    tokenizer.chat_template = (Path(trl.__file__).parent / "chat_templates" / template).read_text()
+    try:
+        [example] = encode_chat(tokenizer, trajectory.messages, trajectory.tools)
+    finally:
+        tokenizer.chat_template = original
+    text = tokenizer.decode(example.ids)
+    arguments = [c["function"]["arguments"] for m in trajectory.messages for c in m.get("tool_calls") or []]
+    assert arguments and all(a in text for a in arguments)
+    assert '\\"' not in text
