@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pivotrl.chat import prompt_token_ids, render_prompt
+from pivotrl.chat import completion_text, prompt_token_ids, render_prompt
 from pivotrl.errors import PivotRLError
 from pivotrl.pivot_envs.policies.base import Policy, SampledAction, SamplingParams
 from pivotrl.pivot_envs.records import Pivot
@@ -58,6 +58,10 @@ class PolicySampler:
         if action.token_ids is not None:
             ids = list(action.token_ids)
         elif self.retokenize:
+            if action.message is not None:
+                raise PivotRLError(f"the server parsed tool calls out of the text at pivot {pivot.id}, so its text no "
+                                   "longer holds what was sampled: start it without a tool-call parser, or take its "
+                                   "token ids (vLLM: server_token_ids=True)")
             ids = list(self.tokenizer(action.text, add_special_tokens=False).input_ids)
             eos = self.tokenizer.eos_token_id
             if action.finish_reason != "length" and eos is not None:
@@ -67,6 +71,14 @@ class PolicySampler:
                                "'token_id:N' with return_tokens_as_token_ids; other servers: retokenize=True)")
         logprobs = action.logprobs if action.logprobs and len(action.logprobs) == len(ids) else None
         return ids, logprobs
+
+    def _scored_text(self, action: SampledAction, ids: list[int]) -> str:
+        """The text the verifier scores: what the trained ids say. A server with a tool-call
+        parser moves the calls out of the text into ``message``; its text alone would score the
+        call tokens the trainer learns from as an empty reply."""
+        if action.message is None or self.tokenizer is None or action.token_ids is None:
+            return action.text
+        return completion_text(self.tokenizer, ids, action.finish_reason != "length")
 
     def sample(self, pivots: Sequence[Pivot], g: int) -> list[list[Rollout]]:
         model: Any = getattr(self.policy, "model", None)
@@ -84,7 +96,8 @@ class PolicySampler:
             group = []
             for action in actions:
                 ids, logprobs = self._completion(pivot, action)
-                group.append(Rollout(pivot, prompt_ids, ids, action.text, logprobs, action.finish_reason == "length"))
+                group.append(Rollout(pivot, prompt_ids, ids, self._scored_text(action, ids), logprobs,
+                                     action.finish_reason == "length"))
             out.append(group)
         return out
 

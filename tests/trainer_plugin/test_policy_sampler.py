@@ -80,11 +80,11 @@ class _FakeOpenAI:
         pass
 
 
-def _choice(text, tokens, finish="stop"):
+def _choice(text, tokens, finish="stop", tool_calls=None):
     from types import SimpleNamespace
 
     logprobs = SimpleNamespace(content=[SimpleNamespace(token=t, logprob=-0.5) for t in tokens])
-    return SimpleNamespace(message=SimpleNamespace(content=text, tool_calls=None), logprobs=logprobs,
+    return SimpleNamespace(message=SimpleNamespace(content=text, tool_calls=tool_calls), logprobs=logprobs,
                            finish_reason=finish)
 
 
@@ -110,6 +110,33 @@ def test_endpoint_sampler_takes_vllm_token_ids_exactly(tiny_lm_dir, tool_pivots,
     monkeypatch.setattr(_FakeOpenAI, "choices", [_choice("<tool_call>", ["<tool_call>"])] * 2)
     with pytest.raises(PivotRLError, match="token_id"):
         sampler.sample(tool_pivots[:1], 2)
+
+
+def test_a_server_side_tool_parser_does_not_empty_the_scored_text(tiny_lm_dir, tool_pivots, monkeypatch):
+    """vLLM with a tool-call parser sends the calls in message.tool_calls and an empty content:
+    the rollout is scored on what its ids say (the trained tokens), never as an empty reply; and
+    without server ids, retokenizing the emptied text is refused."""
+    openai = pytest.importorskip("openai")
+    from pivotrl.trainer_plugin.policy_sampler import EndpointSampler
+
+    monkeypatch.setattr(openai, "AsyncOpenAI", _FakeOpenAI)
+    monkeypatch.setattr(_FakeOpenAI, "sent", [])
+    _, tokenizer = _load(tiny_lm_dir)
+    pivot = next(p for p in tool_pivots if p.reference.get("tool_calls"))
+    call = pivot.reference["tool_calls"][0]["function"]
+    raw = f'<tool_call>\n{{"name": "{call["name"]}", "arguments": {call["arguments"]}}}\n</tool_call>'
+    ids = [*tokenizer(raw, add_special_tokens=False).input_ids, tokenizer.eos_token_id]
+    parsed = [{"id": "c1", "type": "function", "function": dict(call)}]
+    monkeypatch.setattr(_FakeOpenAI, "choices", [_choice("", [f"token_id:{i}" for i in ids], tool_calls=parsed)])
+    sampler = EndpointSampler("http://127.0.0.1:9/v1", "m", tokenizer, server_token_ids=True, max_new_tokens=64)
+    [[rollout]] = sampler.sample([pivot], 1)
+    assert rollout.completion_ids == ids
+    assert call["name"] in rollout.text and rollout.text == tokenizer.decode(ids[:-1], skip_special_tokens=False)
+
+    plain = EndpointSampler("http://127.0.0.1:9/v1", "m", tokenizer, max_new_tokens=64)
+    monkeypatch.setattr(_FakeOpenAI, "choices", [_choice("", ["t"], tool_calls=parsed)])
+    with pytest.raises(PivotRLError, match="tool-call parser"):
+        plain.sample([pivot], 1)
 
 
 def test_endpoint_sampler_retokenizes_text_without_server_ids(tiny_lm_dir, tool_pivots, monkeypatch):
