@@ -35,7 +35,7 @@ def _reasoning_text(item: Mapping[str, Any]) -> str:
     parts = item.get("summary") or item.get("content") or []
     if isinstance(parts, str):
         return parts
-    return "\n".join(str(p.get("text", "")) for p in parts if isinstance(p, Mapping)).strip()
+    return "\n".join(content_text([p]) for p in parts if isinstance(p, Mapping)).strip()
 
 
 def items_to_messages(items: Any, where: str = "responses_create_params.input") -> list[dict[str, Any]]:
@@ -148,6 +148,8 @@ _MODELED = {"uuid", "id", "expected_action", "expected_answer", "pivot", "domain
 _MODELED_PARAMS = {"instructions", "input", "tools"}
 _PIVOT_FIELDS = ("domain", "env", "verifier", "stats", "source")
 _LEGACY_META = ("parallel_tool_calls", "pivot_tags", "agent_ref")  # where pivotrl 0.1 kept row fields
+
+
 def _expected_to_reference(expected: Any, where: str) -> dict[str, Any]:
     if not isinstance(expected, Mapping):
         raise DataError(f"expected an object, found {type(expected).__name__}", field=where)

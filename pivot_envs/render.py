@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pivotrl.chat import content_text
+from pivotrl.errors import DataError
+
 MAX_MESSAGES = 6
 MAX_CHARS = 300
 
@@ -16,10 +19,11 @@ def _cut(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def _content(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, list):
-        content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
-    parts = [str(content)] if content else []
+    try:
+        content = content_text(message.get("content"))
+    except DataError:  # a model's malformed message is shown, never raised
+        content = str(message.get("content"))
+    parts = [content] if content else []
     for call in message.get("tool_calls") or []:
         function = call.get("function", {}) if isinstance(call, dict) else {}
         parts.append(f"-> {function.get('name', '?')}({function.get('arguments', '')})")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the local web corpus used by the ``browse`` pivot environment.
 
 All documents below were written for this project (no text is copied from real

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the synthetic browsing trajectories shipped with the ``browse`` domain.
 
 Every trajectory is an OpenAI chat-completions record in which an assistant answers a

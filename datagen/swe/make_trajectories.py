@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write ``trajectories.jsonl``: synthetic software-engineering agent trajectories.
 
 Each trajectory fixes one issue in one of the small repositories under

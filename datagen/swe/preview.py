@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Replay some trajectory specs and print them readably (a development aid).
 
     .venv/bin/python -m pivotrl.datagen.swe.preview textstats          # a scenario module

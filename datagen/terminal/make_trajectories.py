@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write ``trajectories.jsonl``: synthetic multi-turn bash trajectories for ``pivot/terminal-v0``.
 
 Every trajectory was written for this project: hand-written task flows (``tasks/``, one module per
@@ -8,7 +7,7 @@ fresh temporary work directory, so each tool message is the genuine output of it
 closing summaries are composed from those outputs.
 
 Run ``.venv/bin/python -m pivotrl.datagen.terminal.make_trajectories [--out FILE]`` to regenerate the
-file (default: the shipped ``pivot_envs/data/terminal/trajectories.jsonl``; standard library only).  The self-check at the end replays every trajectory
+file (default: the shipped ``pivot_envs/data/terminal/trajectories.jsonl``).  The self-check at the end replays every trajectory
 from scratch twice and exits non-zero if anything does not reproduce.
 
 Options: ``--only FAMILY[,FAMILY]`` builds and checks just those families without writing the

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write ``trajectories.jsonl``: synthetic multi-turn tool-use conversations.
 
 Every conversation was generated for this project from hand-written templates

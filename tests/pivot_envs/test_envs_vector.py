@@ -65,6 +65,10 @@ def test_render_ansi_shows_the_pivot_and_the_last_verdict():
     env.reset(options={"pivot_id": "c"})
     env.step("<tool_call>{broken")
     assert "verdict: reward 0 (not equivalent)" in env.render()
+    for hostile in ({"role": "assistant", "content": 5}, {"role": "assistant", "content": [{"type": "text", "text": None},
+                                                                                          {"type": "image_url"}, 7]}):
+        env.step(hostile)  # a malformed message is shown as it came, never raised from render
+        assert "verdict: reward 0" in env.render()
     plain = gym.make("pivot/tool-v0", pivots=PIVOTS)
     plain.reset(seed=0)
     assert plain.render() is None  # no render mode: nothing
