@@ -16,8 +16,6 @@ from transformers import AutoTokenizer
 
 from pivotrl import chat
 from pivotrl.benchmarks.chat_templates import template_tokenizer
-from pivotrl.errors import DataError
-from pivotrl.trainer_plugin.adapters import chat as adapter_chat
 from pivotrl.trainer_plugin.adapters import verl
 from pivotrl.trainer_plugin.adapters.trl import pivots_to_trl_dataset
 
@@ -90,7 +88,6 @@ def test_every_consumer_renders_the_same_prompt(tiny_lm_dir, tool_pivots, tmp_pa
     from pivotrl.pivot_envs.policies.hf import HFPolicy
     from pivotrl.trainer_plugin.policy_sampler import PolicySampler
 
-    assert adapter_chat.render_prompt is chat.render_prompt  # one function, re-exported
     tokenizer = AutoTokenizer.from_pretrained(tiny_lm_dir)
     pivots = [p for p in tool_pivots if any(m.get("tool_calls") for m in p.messages)][:3]
     expected = [chat.render_prompt(tokenizer, p.messages, p.tools) for p in pivots]
@@ -116,58 +113,3 @@ def test_sampled_text_keeps_special_tokens_but_not_the_stop_token(tiny_lm_dir):
     ids = tokenizer("<|im_start|>x", add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     assert chat.completion_text(tokenizer, ids, stopped=True) == "<|im_start|>x"
     assert chat.completion_text(tokenizer, ids, stopped=False).endswith(tokenizer.eos_token)
-
-
-PARTS = [{"type": "text", "text": "a"}, {"type": "input_text", "text": "b"}, {"text": "c"}, "d",
-         {"type": "refusal", "refusal": "e"}]
-IMAGE = {"type": "image_url", "image_url": {"url": "data:,"}}
-
-
-@pytest.mark.parametrize(("content", "text"), [
-    (None, ""), ("plain", "plain"), (PARTS, "abcde"), ([], ""), ([*PARTS[:1], IMAGE, 7], "a"),
-])
-def test_content_reads_as_its_text_parts(content, text):
-    assert chat.content_text(content) == text
-
-
-def test_strict_content_names_the_part_that_holds_no_text():
-    assert chat.content_text(PARTS, strict=True) == "abcde"
-    with pytest.raises(DataError) as info:
-        chat.content_text(["a", IMAGE], where="messages[2].content", strict=True)
-    assert info.value.field == "messages[2].content[1]" and "image_url" in str(info.value)
-    for strict in (False, True):
-        with pytest.raises(DataError) as info:
-            chat.content_text({"text": "x"}, where="m.content", strict=strict)
-        assert info.value.field == "m.content"
-
-
-def test_every_layer_reads_content_parts_alike():
-    """The five places that once read content each their own way now agree on the same parts."""
-    from pivotrl.pivot_envs.nemo_gym import items_to_messages
-    from pivotrl.verifiers.judge_prompt import render_state
-    from pivotrl.verifiers.parsers import parse_action
-
-    message = {"role": "user", "content": PARTS}
-    assert chat.template_messages([message])[0]["content"] == "abcde"
-    assert chat.wire_messages([message])[0]["content"] == "abcde"
-    assert adapter_chat.columnar_messages([message])[0]["content"] == "abcde"
-    assert items_to_messages([{"type": "message", **message}])[0]["content"] == "abcde"
-    assert render_state([message]) == "[user] abcde"
-    assert parse_action({"role": "assistant", "content": [*PARTS, IMAGE]}).text == "abcde"
-    output = [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "a"}, IMAGE]}]
-    assert parse_action(output).text == "a"  # Responses-API output parts read the same way
-    with pytest.raises(DataError):  # exports and converters must not drop an image silently
-        adapter_chat.columnar_messages([{"role": "user", "content": [IMAGE]}])
-
-
-def test_the_chat_module_imports_nothing_heavy():
-    import subprocess
-    import sys
-
-    code = ("import sys, pivotrl.chat; heavy = {'torch', 'transformers', 'openai', 'jinja2'} & set(sys.modules); "
-            "assert not heavy, heavy")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_a_null_text_part_is_no_text():
-    assert chat.content_text([{"type": "text", "text": None}, {"type": "refusal", "refusal": None}, "x"]) == "x"

@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pivotrl.chat import content_text, render_prompt
+from pivotrl.chat import content_text
 
-__all__ = ["columnar_messages", "render_prompt", "tools_json"]
+__all__ = ["columnar_messages", "tools_json"]
 
 
 def columnar_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
