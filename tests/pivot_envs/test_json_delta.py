@@ -42,3 +42,18 @@ def test_a_delta_that_no_longer_fits_says_so():
     for edited in ([1, 2, 3], {"a": 5, "b": 1}, "text"):
         with pytest.raises(Misfit):
             apply_delta(delta, edited)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["role", "content", "id", "name", "status"]), st.text(min_size=30, max_size=60),
+                       min_size=3), st.data())
+def test_one_changed_field_is_stored_as_that_field_alone(written, data):
+    """The structural path, not the whole-value fallback, carries a small edit (the fallback
+    alone would pass the round trip above while keeping a second copy of everything)."""
+    key = data.draw(st.sampled_from(sorted(written)))
+    original = {**written, key: data.draw(st.text(max_size=20))}
+    if original == written:
+        return
+    delta = make_delta(original, written)
+    assert "value" not in delta and set(delta.get("keys", {})) == {key}
+    assert same(apply_delta(delta, written), original)
