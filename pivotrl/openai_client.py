@@ -32,6 +32,7 @@ __all__ = [
     "ClientConfig",
     "EndpointFailure",
     "RequestTimeout",
+    "async_client",
     "backoff_seconds",
     "call_with_deadline",
     "completion_choices",
@@ -172,6 +173,16 @@ async def call_with_deadline(attempt: Callable[[], Awaitable[T]], *, timeout: fl
     raise AssertionError("unreachable")
 
 
+def async_client(config: ClientConfig) -> Any:
+    """An ``openai.AsyncOpenAI`` for ``config``. Its own retries are off: ``call_with_deadline``
+    retries, so that every attempt has a wall-clock deadline. A placeholder key is sent where the
+    environment has none (local servers ignore it; the openai package refuses an empty one)."""
+    from openai import AsyncOpenAI
+
+    return AsyncOpenAI(base_url=config.base_url, api_key=os.environ.get(config.api_key_env) or "EMPTY",
+                       timeout=config.http_timeout(), max_retries=0)
+
+
 @dataclass(frozen=True)
 class ChatResult:
     text: str
@@ -239,11 +250,7 @@ class ChatClient:
         self.calls = 0
 
     def _client(self) -> Any:
-        from openai import AsyncOpenAI
-
-        # retries are ours (call_with_deadline), so that each attempt has a wall-clock deadline
-        return AsyncOpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or "unused",
-                           timeout=self.config.http_timeout(), max_retries=0)
+        return async_client(self.config)
 
     async def _one(self, client: Any, semaphore: asyncio.Semaphore, messages: list[dict[str, Any]],
                    params: dict[str, Any]) -> ChatResult:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from pivotrl.errors import EndpointError, PivotRLError
 from pivotrl.openai_client import (
     ClientConfig,
     EndpointFailure,
+    async_client,
     call_with_deadline,
     completion_choices,
     run_sync,
@@ -103,11 +103,7 @@ class OpenAIPolicy:
         return run_sync(self._sample(pivots, k, params))
 
     async def _sample(self, pivots: Sequence[Pivot], k: int, params: SamplingParams) -> list[list[SampledAction]]:
-        from openai import AsyncOpenAI
-
-        # retries are call_with_deadline's, so that each attempt has a wall-clock deadline
-        client = AsyncOpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or "EMPTY",
-                             timeout=self.config.http_timeout(), max_retries=0)
+        client = async_client(self.config)
         semaphore = asyncio.Semaphore(self.config.concurrency)
         results: list[list[SampledAction]] = [[] for _ in pivots]
         try:
