@@ -13,15 +13,14 @@ rendered with the turn minus the prompt (``rendered_turn``).
     python -m pivotrl.benchmarks.chat_templates [--json table.json]
 
 Prints the table and, last, the JSON result line (``value`` = templates whose every case
-passes, ``baseline`` = tool-capable templates). Runs against older checkouts too (it falls back
-to the APIs they had), so a before/after table can be made with the same script.
+passes, ``baseline`` = tool-capable templates). For a before/after table on an older checkout,
+run that checkout's own copy of this script.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import inspect
 import json
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -167,16 +166,10 @@ def wrong_copy(case: str) -> list[dict[str, Any]]:
     return calls
 
 
-# -- the library's APIs, with fallbacks to what older checkouts had ------------------------------
 def _render_prompt(tokenizer: Any, pivot: Any) -> str:
-    try:
-        from pivotrl import chat
-    except ImportError:  # before the chat module moved to the package base
-        from pivotrl.pivot_envs.policies import chat  # type: ignore[no-redef]
+    from pivotrl.chat import render_prompt
 
-    if "tools" in inspect.signature(chat.render_prompt).parameters:
-        return chat.render_prompt(tokenizer, pivot.messages, pivot.tools)
-    return chat.render_prompt(tokenizer, pivot)  # before: render_prompt(tokenizer, pivot)
+    return render_prompt(tokenizer, pivot.messages, pivot.tools)
 
 
 def _prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
@@ -195,52 +188,15 @@ def _trl_prompt_ids(tokenizer: Any, pivot: Any) -> list[int]:
 
 
 def _turn_text(tokenizer: Any, messages: list[dict[str, Any]], turn: dict[str, Any]) -> str:
-    try:
-        from pivotrl.chat import rendered_turn
-    except ImportError:
-        try:
-            from pivotrl.pivot_envs.policies.chat import rendered_turn  # type: ignore[no-redef]
-        except ImportError:
-            rendered_turn = _older_rendered_turn
+    from pivotrl.chat import rendered_turn
+
     return rendered_turn(tokenizer, messages, turn, TOOLS)
-
-
-def _older_rendered_turn(tokenizer: Any, messages: list[dict[str, Any]], turn: dict[str, Any],
-                         tools: list[dict[str, Any]]) -> str:
-    """For checkouts without ``rendered_turn``: the same text, so tables compare like with like."""
-    def objects(msgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = copy.deepcopy(msgs)
-        for m in out:
-            for c in m.get("tool_calls") or []:
-                c["function"]["arguments"] = json.loads(c["function"]["arguments"])
-        return out
-
-    for convert in (objects, copy.deepcopy):
-        try:
-            bare = tokenizer.apply_chat_template(convert(messages), tools=tools, tokenize=False)
-            prompt = tokenizer.apply_chat_template(convert(messages), tools=tools, add_generation_prompt=True,
-                                                   tokenize=False)
-            full = tokenizer.apply_chat_template(convert([*messages, turn]), tools=tools, tokenize=False)
-            break
-        except Exception:
-            continue
-    generation, text = (prompt[len(bare):], full[len(bare):]) if full.startswith(bare) else (prompt, full)
-    if text.startswith(generation):
-        return text[len(generation):]
-    shared = 0
-    while shared < min(len(generation), len(text)) and generation[shared] == text[shared]:
-        shared += 1
-    cut = max(text.rfind(">", 0, shared), text.rfind("\n", 0, shared)) + 1
-    return text[cut if cut > 0 else shared:]
 
 
 def _detected_format(text: str) -> str:
     from pivotrl.verifiers.parsers import parse_action
 
-    if "tools" in inspect.signature(parse_action).parameters:
-        action = parse_action(text, tools=TOOLS)
-    else:
-        action = parse_action(text)
+    action = parse_action(text, tools=TOOLS)
     return action.format if action.kind == "tool_calls" else f"{action.kind}"
 
 
